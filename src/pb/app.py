@@ -1,0 +1,121 @@
+"""Assembles the application: stores, database, templates, security, routes and error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.logging.config import LoggingConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from redis.asyncio import Redis
+
+from pb.accounts.controllers import AccountController, AccountPageController
+from pb.accounts.services import password_hasher
+from pb.admin.controllers import AdminController
+from pb.audit.controllers import AuditController
+from pb.db import Database
+from pb.mail import Mailer
+from pb.settings import Settings
+from pb.site.controllers import SiteController
+from pb.web import errors
+from pb.web.auth import LoginRequired
+from pb.web.deps import Services, provide_db, provide_services
+from pb.web.sessions import SessionLayer
+from pb.web.shell import PbApp
+from pb.web.templating import build_environment
+from pb.web.throttle import CounterBackend, Limit, MemoryCounters, RedisCounters, Throttle
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+
+
+def create_app(settings: Settings) -> PbApp:
+    settings.validate()
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    session_store: Store = (
+        RedisStore(redis, namespace="pb:sessions") if redis is not None else FileStore(settings.session_dir, create_directories=True)
+    )
+    counters: CounterBackend = RedisCounters(redis) if redis is not None else MemoryCounters()
+    environment = build_environment(settings)
+    database = Database.connect(settings.database_url)
+    services = Services(
+        settings=settings,
+        hasher=password_hasher(settings),
+        mailer=Mailer(settings, environment),
+        throttle=Throttle(counters),
+        login_limit=Limit(
+            "login", settings.login_attempts_per_account, settings.login_attempts_per_address,
+            settings.throttle_window_seconds,
+        ),
+        reset_limit=Limit(
+            "reset", settings.reset_requests_per_account, settings.reset_requests_per_address, 3600
+        ),
+        register_limit=Limit("register", 5, 20, settings.throttle_window_seconds),
+    )
+
+    async def close_connections() -> None:
+        await database.engine.dispose()
+        if redis is not None:
+            await redis.aclose()
+
+    app = PbApp(
+        route_handlers=[
+            SiteController,
+            AccountController,
+            AccountPageController,
+            AdminController,
+            AuditController,
+            create_static_files_router(
+                path="/static",
+                directories=[STATIC_DIR],
+                cache_control=CacheControlHeader(max_age=3600, public=True),
+            ),
+        ],
+        dependencies={"db": Provide(provide_db), "services": Provide(provide_services, sync_to_thread=False)},
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
+        plugins=[HTMXPlugin()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="__Host-pb_csrf" if settings.uses_https else "pb_csrf",
+            cookie_secure=settings.uses_https,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=["/static", "/healthz"],
+        ),
+        exception_handlers={
+            LoginRequired: errors.login_required,
+            HTTPException: errors.http_error,
+            Exception: errors.server_error,
+        },
+        # The framework's OpenAPI UI loads scripts from a CDN; pb's open data API documents itself (issue 7).
+        openapi_config=None,
+        logging_config=LoggingConfig(log_exceptions="debug", disable_stack_trace={404, 405, 403, 401}),
+        on_shutdown=[close_connections],
+        debug=False,
+    )
+    app.state.db = database
+    app.state.services = services
+    app.state.settings = settings
+    app.configure_shell(
+        settings,
+        SessionLayer(
+            session_store,
+            cookie_name="__Host-pb_session" if settings.uses_https else "pb_session",
+            max_age=settings.session_max_age_seconds,
+            secure=settings.uses_https,
+        ),
+    )
+    return app
+
+
+def create_app_from_env() -> PbApp:
+    """The ASGI factory for uvicorn (``uvicorn --factory pb.app:create_app_from_env``)."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,36 @@
+"""What handlers receive by dependency injection: a database session and the app's services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from litestar import Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pb.mail import Mailer
+from pb.settings import Settings
+from pb.web.throttle import Limit, Throttle
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    hasher: PasswordHasher
+    mailer: Mailer
+    throttle: Throttle
+    login_limit: Limit
+    reset_limit: Limit
+    register_limit: Limit
+
+
+async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.db.sessionmaker() as session:
+        yield session
+
+
+def provide_services(request: Request[Any, Any, Any]) -> Services:
+    services: Services = request.app.state.services
+    return services

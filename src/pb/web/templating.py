@@ -1,0 +1,113 @@
+"""The Jinja2 environment: autoescaping, Babel translations picked per request, and formatting filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from pb import i18n
+from pb.accounts.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
+from pb.settings import LANGUAGES, Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
+
+
+def context_language(context: Context) -> str:
+    """The language a template renders in: an explicit ``language`` (emails, reports) or the request's."""
+    language = context.get("language")
+    if isinstance(language, str) and language in LANGUAGES:
+        return language
+    request = context.get("request")
+    if request is not None:
+        chosen = request.scope.get("state", {}).get("locale")
+        if isinstance(chosen, str):
+            return chosen
+    return "fi"
+
+
+@pass_context
+def _gettext(context: Context, message: str, **variables: Any) -> str:
+    text = i18n.gettext(context_language(context), message)
+    return text % variables if variables else text
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int, **variables: Any) -> str:
+    text = i18n.ngettext(context_language(context), singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+def build_environment(settings: Settings) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+    @pass_context
+    def date_filter(context: Context, value: date | datetime | None) -> str:
+        return "" if value is None else i18n.format_date(value, context_language(context), settings.timezone)
+
+    @pass_context
+    def datetime_filter(context: Context, value: datetime | None) -> str:
+        return "" if value is None else i18n.format_datetime(value, context_language(context), settings.timezone)
+
+    @pass_context
+    def number_filter(context: Context, value: int | float) -> str:
+        return i18n.format_number(value, context_language(context))
+
+    @pass_context
+    def euros_filter(context: Context, cents: int) -> str:
+        return i18n.format_euros(cents, context_language(context))
+
+    @pass_context
+    def current_language(context: Context) -> str:
+        return context_language(context)
+
+    @pass_context
+    def role_name(context: Context, role: str) -> str:
+        return i18n.gettext(context_language(context), ROLE_LABELS[Role(role)])
+
+    @pass_context
+    def role_description(context: Context, role: str) -> str:
+        return i18n.gettext(context_language(context), ROLE_DESCRIPTIONS[Role(role)])
+
+    env.filters.update(date=date_filter, datetime=datetime_filter, number=number_filter, euros=euros_filter)
+    env.globals.update(
+        settings=settings,
+        languages=LANGUAGES,
+        language_names=i18n.LANGUAGE_NAMES,
+        current_language=current_language,
+        current_user=current_user,
+        role_name=role_name,
+        role_description=role_description,
+        pop_flashes=pop_flashes,
+    )
+    return env
+
+
+@pass_context
+def current_user(context: Context) -> Any:
+    request = context.get("request")
+    return None if request is None else request.scope.get("state", {}).get("user")
+
+
+@pass_context
+def pop_flashes(context: Context) -> list[dict[str, str]]:
+    request = context.get("request")
+    if request is None:
+        return []
+    session = request.scope.get("session")
+    if not isinstance(session, dict):
+        return []
+    messages: list[dict[str, str]] = session.pop("flash", [])
+    return messages
