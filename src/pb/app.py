@@ -41,7 +41,9 @@ def create_app(settings: Settings) -> PbApp:
     settings.validate()
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     session_store: Store = (
-        RedisStore(redis, namespace="pb:sessions") if redis is not None else FileStore(settings.session_dir, create_directories=True)
+        RedisStore(redis, namespace="pb:sessions")
+        if redis is not None
+        else FileStore(settings.session_dir, create_directories=True)
     )
     counters: CounterBackend = RedisCounters(redis) if redis is not None else MemoryCounters()
     environment = build_environment(settings)
@@ -52,12 +54,12 @@ def create_app(settings: Settings) -> PbApp:
         mailer=Mailer(settings, environment),
         throttle=Throttle(counters),
         login_limit=Limit(
-            "login", settings.login_attempts_per_account, settings.login_attempts_per_address,
+            "login",
+            settings.login_attempts_per_account,
+            settings.login_attempts_per_address,
             settings.throttle_window_seconds,
         ),
-        reset_limit=Limit(
-            "reset", settings.reset_requests_per_account, settings.reset_requests_per_address, 3600
-        ),
+        reset_limit=Limit("reset", settings.reset_requests_per_account, settings.reset_requests_per_address, 3600),
         register_limit=Limit("register", 5, 20, settings.throttle_window_seconds),
     )
 

@@ -37,8 +37,13 @@ def run(host: str, port: int, workers: int, proxy_headers: bool) -> None:
         raise click.ClickException("several workers share sessions and rate limits only through PB_REDIS_URL")
     click.echo(f"pb serving {settings.base_url} on http://{host}:{port}")
     uvicorn.run(
-        "pb.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=proxy_headers, forwarded_allow_ips="127.0.0.1" if proxy_headers else None,
+        "pb.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips="127.0.0.1" if proxy_headers else None,
         log_level="info",
     )
 
@@ -107,7 +112,9 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, help="A staff role; repeat for several (e.g. --role admin).")
 @click.option("--language", default="fi", type=click.Choice(["fi", "sv", "en"]))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_create(email: str, display_name: str | None, roles: tuple[str, ...], language: str, password_stdin: bool) -> None:
+def user_create(
+    email: str, display_name: str | None, roles: tuple[str, ...], language: str, password_stdin: bool
+) -> None:
     """Create a verified account, e.g. the first admin."""
     from pb.accounts.models import Role
     from pb.web.forms import Errors, check_email, check_new_password
@@ -139,8 +146,13 @@ async def _create_user(
             if await get_user_by_email(session, email) is not None:
                 raise click.ClickException(f"an account with {email} already exists")
             await create_user(
-                session, password_hasher(settings), email=email, password=password, display_name=name,
-                roles={Role(str(role)) for role in roles}, language=language,
+                session,
+                password_hasher(settings),
+                email=email,
+                password=password,
+                display_name=name,
+                roles={Role(str(role)) for role in roles},
+                language=language,
             )
     finally:
         await database.engine.dispose()

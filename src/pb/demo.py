@@ -61,8 +61,13 @@ async def _load(db: AsyncSession, settings: Settings) -> None:
     hasher = password_hasher(settings)
     for user in DEMO_USERS:
         await create_user(
-            db, hasher, email=user.email, password=user.password, display_name=user.name,
-            roles={user.role}, language=user.language,
+            db,
+            hasher,
+            email=user.email,
+            password=user.password,
+            display_name=user.name,
+            roles={user.role},
+            language=user.language,
         )
     for position, (code, fi, sv, en, population) in enumerate(DEMO_DISTRICTS):
         db.add(District(code=code, name_fi=fi, name_sv=sv, name_en=en, population=population, position=position))

@@ -77,9 +77,7 @@ def format_date(value: date | datetime, language: str, timezone: str = "Europe/H
 
 
 def format_datetime(value: datetime, language: str, timezone: str = "Europe/Helsinki") -> str:
-    return babel_format_datetime(
-        value, format="medium", tzinfo=ZoneInfo(timezone), locale=BABEL_LOCALES[language]
-    )
+    return babel_format_datetime(value, format="medium", tzinfo=ZoneInfo(timezone), locale=BABEL_LOCALES[language])
 
 
 def format_number(value: int | float | Decimal, language: str) -> str:
@@ -91,6 +89,6 @@ def format_euros(cents: int, language: str) -> str:
     return format_currency(Decimal(cents) / 100, "EUR", locale=BABEL_LOCALES[language])
 
 
-def N_(message: str) -> str:  # noqa: N802 - Babel's conventional marker name
+def N_(message: str) -> str:
     """Marks a message for extraction where it is translated later (at render time)."""
     return message

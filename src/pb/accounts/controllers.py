@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,7 +49,7 @@ def signed_in(request: Request[Any, Any, Any]) -> User:
     return user
 
 
-async def send_verification(services: Services, user: User, token: str, to: str | None = None) -> None:
+async def send_verification(services: Services, user: User, token: FromPath[str], to: str | None = None) -> None:
     mailer = services.mailer
     await mailer.send(
         mailer.compose(
@@ -111,7 +112,7 @@ class AccountController(Controller):
         return page("accounts/check_email.html", reason="register")
 
     @get("/verify-email/{token:str}")
-    async def verify_form(self, token: str, db: NamedDependency[AsyncSession]) -> Template:
+    async def verify_form(self, token: FromPath[str], db: NamedDependency[AsyncSession]) -> Template:
         found = await account.find_valid_token(db, token, TokenPurpose.VERIFY_EMAIL)
         return page(
             "accounts/verify.html",
@@ -124,7 +125,7 @@ class AccountController(Controller):
 
     @post("/verify-email/{token:str}")
     async def verify(
-        self, request: Request[Any, Any, Any], token: str, db: NamedDependency[AsyncSession]
+        self, request: Request[Any, Any, Any], token: FromPath[str], db: NamedDependency[AsyncSession]
     ) -> Template | Redirect:
         found = await account.find_valid_token(db, token, TokenPurpose.VERIFY_EMAIL)
         if found is None:
@@ -140,7 +141,7 @@ class AccountController(Controller):
 
     @get("/login", name="login")
     async def login_form(
-        self, request: Request[Any, Any, Any], next: str | None = None, notice: str | None = None
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None, notice: FromQuery[str | None] = None
     ) -> Template | Redirect:
         if request.scope["state"].get("user") is not None:
             return see_other(forms.safe_next(next))
@@ -220,10 +221,13 @@ class AccountController(Controller):
         return page("accounts/check_email.html", reason="reset")
 
     @get("/password-reset/{token:str}")
-    async def reset_form(self, token: str, db: NamedDependency[AsyncSession]) -> Template:
+    async def reset_form(self, token: FromPath[str], db: NamedDependency[AsyncSession]) -> Template:
         found = await account.find_valid_token(db, token, TokenPurpose.RESET_PASSWORD)
         return page(
-            "accounts/reset_form.html", status=200 if found else 404, token=token, valid=found is not None,
+            "accounts/reset_form.html",
+            status=200 if found else 404,
+            token=token,
+            valid=found is not None,
             errors=Errors(),
         )
 
@@ -231,7 +235,7 @@ class AccountController(Controller):
     async def reset(
         self,
         request: Request[Any, Any, Any],
-        token: str,
+        token: FromPath[str],
         db: NamedDependency[AsyncSession],
         services: NamedDependency[Services],
     ) -> Template | Redirect:
@@ -299,8 +303,7 @@ class AccountPageController(Controller):
         if token is not None:
             await send_verification(services, user, token, to=new_email)
         # Same message when the address is taken, so the form does not reveal other people's accounts.
-        flash(request, _("We sent a confirmation link to the new address. The change takes effect when you "
-                         "open it."))
+        flash(request, _("We sent a confirmation link to the new address. The change takes effect when you open it."))
         return see_other("/account")
 
     @post("/password")

@@ -114,9 +114,7 @@ async def register(
 
 async def find_valid_token(db: AsyncSession, token: str, purpose: TokenPurpose) -> AccountToken | None:
     found = await db.scalar(
-        select(AccountToken).where(
-            AccountToken.token_hash == _token_digest(token), AccountToken.purpose == purpose
-        )
+        select(AccountToken).where(AccountToken.token_hash == _token_digest(token), AccountToken.purpose == purpose)
     )
     if found is None or found.used_at is not None or found.expires_at <= utcnow():
         return None
@@ -220,9 +218,7 @@ async def request_email_change(db: AsyncSession, user: User, new_email: str) -> 
     return token
 
 
-async def set_roles(
-    db: AsyncSession, actor: User, target_id: int, roles: set[Role], client_address: str
-) -> User:
+async def set_roles(db: AsyncSession, actor: User, target_id: int, roles: set[Role], client_address: str) -> User:
     target = await db.get_one(User, target_id)
     before = sorted(target.role_names)
     wanted = set(roles) | {Role.RESIDENT}

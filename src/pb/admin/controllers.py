@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from pb.web.forms import Errors, clean_text, read_form_lists, translator
 from pb.web.responses import flash, page, see_other
 
 
-async def get_user_for(actor: User, db: AsyncSession, user_id: int) -> User:
+async def get_user_for(actor: User, db: AsyncSession, user_id: FromPath[int]) -> User:
     """Access-checked loader: only admins reach this controller (guard), unknown ids are 404."""
     assert actor.has_role(Role.ADMIN)
     user = await services.get_user_for_admin(db, user_id)
@@ -43,9 +44,9 @@ class AdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: NamedDependency[AsyncSession],
-        q: str | None = None,
-        role: str | None = None,
-        page_number: str | None = None,
+        q: FromQuery[str | None] = None,
+        role: FromQuery[str | None] = None,
+        page_number: FromQuery[str | None] = None,
     ) -> Template:
         search = clean_text(q)[:100]
         wanted_role = forms.parse_role_filter(role)
@@ -57,13 +58,15 @@ class AdminController(Controller):
         return page("admin/users.html", **context)
 
     @get("/users/{user_id:int}", name="admin_user")
-    async def user(self, request: Request[Any, Any, Any], user_id: int, db: NamedDependency[AsyncSession]) -> Template:
+    async def user(
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], db: NamedDependency[AsyncSession]
+    ) -> Template:
         target = await get_user_for(signed_in(request), db, user_id)
         return page("admin/user.html", target=target, roles=list(Role), staff_roles=STAFF_ROLES, errors=Errors())
 
     @post("/users/{user_id:int}/roles")
     async def set_roles(
-        self, request: Request[Any, Any, Any], user_id: int, db: NamedDependency[AsyncSession]
+        self, request: Request[Any, Any, Any], user_id: FromPath[int], db: NamedDependency[AsyncSession]
     ) -> Template | Redirect:
         actor = signed_in(request)
         target = await get_user_for(actor, db, user_id)
@@ -71,7 +74,11 @@ class AdminController(Controller):
         roles, errors = forms.parse_roles(values, translator(request), editing_self=actor.id == target.id)
         if errors:
             return page(
-                "admin/user.html", status=422, target=target, roles=list(Role), staff_roles=STAFF_ROLES,
+                "admin/user.html",
+                status=422,
+                target=target,
+                roles=list(Role),
+                staff_roles=STAFF_ROLES,
                 errors=errors,
             )
         await account.set_roles(db, actor, target.id, roles, client_address(request))

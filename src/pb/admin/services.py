@@ -20,7 +20,9 @@ class UserPage:
     pages: int
 
 
-def _filtered(query: Select[tuple[User]] | Select[tuple[int]], search: str, role: Role | None) -> Select[tuple[User]] | Select[tuple[int]]:
+def _filtered(
+    query: Select[tuple[User]] | Select[tuple[int]], search: str, role: Role | None
+) -> Select[tuple[User]] | Select[tuple[int]]:
     if search:
         pattern = f"%{search.lower().replace('%', '').replace('_', '')}%"
         query = query.where(or_(User.email.like(pattern), func.lower(User.display_name).like(pattern)))

@@ -13,8 +13,8 @@ from litestar import Litestar
 from litestar.types import Message, Receive, Scope, Send
 
 from pb.i18n import negotiate
-from pb.web.auth import load_user_for_scope
 from pb.settings import LANGUAGES, Settings
+from pb.web.auth import load_user_for_scope
 from pb.web.sessions import ROTATE_FLAG, SessionLayer
 
 LANGUAGE_COOKIE = "pb_lang"
@@ -73,6 +73,11 @@ class PbApp(Litestar):
             return remembered, False
         return negotiate(_header(headers, b"accept-language"), self.pb_settings.default_language), False
 
+    def language_cookie(self, language: str) -> tuple[bytes, bytes]:
+        secure = "; Secure" if self.pb_settings.uses_https else ""
+        value = f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
+        return (b"set-cookie", value.encode())
+
     async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -97,19 +102,10 @@ class PbApp(Litestar):
                     if b"cache-control" not in names:
                         # Pages can show personal data; shared library computers must not keep them.
                         headers.append((b"cache-control", b"no-store"))
-                    headers += await self.session_layer.save(
-                        scope.get("session"), loaded, bool(state.get(ROTATE_FLAG))
-                    )
+                    headers += await self.session_layer.save(scope.get("session"), loaded, bool(state.get(ROTATE_FLAG)))
                 chosen = state.get("remember_language")
                 if remember_language or chosen in LANGUAGES:
-                    cookie_language = chosen if chosen in LANGUAGES else language
-                    secure = "; Secure" if self.pb_settings.uses_https else ""
-                    headers.append(
-                        (
-                            b"set-cookie",
-                            f"{LANGUAGE_COOKIE}={cookie_language}; Path=/; Max-Age=31536000; SameSite=Lax{secure}".encode(),
-                        )
-                    )
+                    headers.append(self.language_cookie(chosen if chosen in LANGUAGES else language))
                 message = {**message, "headers": headers}  # type: ignore[typeddict-item]
             await send(message)
 

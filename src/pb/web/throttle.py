@@ -82,7 +82,10 @@ class Throttle:
         # Keys hold a digest, not the address or email itself.
         account_digest = hashlib.sha256(account.strip().lower().encode()).hexdigest()[:32]
         address_digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-        return f"pb:throttle:{limit.name}:account:{account_digest}", f"pb:throttle:{limit.name}:address:{address_digest}"
+        return (
+            f"pb:throttle:{limit.name}:account:{account_digest}",
+            f"pb:throttle:{limit.name}:address:{address_digest}",
+        )
 
     async def is_blocked(self, limit: Limit, account: str, address: str) -> bool:
         account_key, address_key = self._keys(limit, account, address)

@@ -1,0 +1,230 @@
+"""Fixtures shared by all tests: a migrated database (SQLite or PostgreSQL), the app, a test client that
+speaks forms with CSRF tokens, a real SMTP server, and the personas.
+
+Set PB_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test to run the suite on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
+from litestar.testing import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from pb.accounts.models import User, UserRole
+from pb.app import create_app
+from pb.db import Base, make_sync_engine, utcnow
+from pb.migrate import upgrade
+from pb.models import Base as _all_models  # noqa: F401  (every table registered)
+from pb.settings import Settings
+from pb.web.shell import PbApp
+from tests.personas import Persona
+
+TEST_DATABASE_URL = os.environ.get("PB_TEST_DATABASE_URL", "")
+CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost_kib": 8, "argon2_parallelism": 1}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# --- database -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a template SQLite file (copied per test) or the PostgreSQL database."""
+    if TEST_DATABASE_URL:
+        engine = make_sync_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        engine.dispose()
+        upgrade(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    if migrated_template.startswith("postgresql"):
+        engine = make_sync_engine(migrated_template)
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        engine.dispose()
+        yield migrated_template
+        return
+    source = Path(migrated_template.removeprefix("sqlite:///"))
+    target = tmp_path / "pb.db"
+    shutil.copyfile(source, target)
+    yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_sync_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A synchronous session for arranging data and checking what the app stored."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+# --- email --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    """What the in-process SMTP server received."""
+
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def last_to(self, address: str) -> Message:
+        found = self.to(address)
+        assert found, f"no email to {address}; got {[m['To'] for m in self.messages]}"
+        return found[-1]
+
+    def link_in_last_to(self, address: str) -> str:
+        body = self.last_to(address).get_payload(decode=True)
+        assert isinstance(body, bytes)
+        match = re.search(r"https?://\S+", body.decode())
+        assert match, body
+        return match.group(0)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
+    smtp_server[1].clear()
+    return smtp_server[1]
+
+
+# --- app ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, smtp_server: tuple[Controller, Mailbox]) -> Settings:
+    return Settings(
+        database_url=database_url,
+        base_url="http://testserver.local",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server[0].port,
+        mail_dir=tmp_path / "mail",
+        session_dir=tmp_path / "sessions",
+        **CHEAP_ARGON2,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> PbApp:
+    return create_app(settings)
+
+
+class FormClient(TestClient[PbApp]):
+    """A test client that sends forms the way a browser does, CSRF token included."""
+
+    def csrf_token(self) -> str:
+        token = self.cookies.get("pb_csrf")
+        if token is None:
+            self.get("/")
+            token = self.cookies.get("pb_csrf")
+        assert token, "the app set no CSRF cookie"
+        return token
+
+    def submit(self, path: str, data: dict[str, Any] | None = None, *, htmx: bool = False, **kwargs: Any) -> Any:
+        form = dict(data or {})
+        form.setdefault("_csrf_token", self.csrf_token())
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.post(path, data=form, headers=headers, follow_redirects=False, **kwargs)
+
+    def log_in(self, persona: Persona) -> None:
+        response = self.submit("/login", {"email": persona.email, "password": persona.password})
+        assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def client(app: PbApp) -> Iterator[FormClient]:
+    with FormClient(app=app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def another_client(settings: Settings) -> Iterator[FormClient]:
+    """A second browser (another device of the same person, or somebody else), served by a second app
+    instance on the same database and session store, as a second app process would be."""
+    with FormClient(app=create_app(settings), base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+def add_persona(db: Session, persona: Persona) -> User:
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    user = User(
+        email=persona.email,
+        password_hash=hasher.hash(persona.password),
+        display_name=persona.name,
+        preferred_language=persona.language,
+        email_verified_at=utcnow() if persona.verified else None,
+    )
+    for role in sorted(persona.roles):
+        user.roles.append(UserRole(role=role))
+    db.add(user)
+    db.commit()
+    return user
+
+
+@pytest.fixture
+def personas(db: Session) -> dict[str, User]:
+    from tests.personas import ALL
+
+    return {persona.email: add_persona(db, persona) for persona in ALL}
+
+
+def count(db: Session, table: str) -> int:
+    return int(db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
