@@ -156,3 +156,7 @@ async def _create_user(
             )
     finally:
         await database.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

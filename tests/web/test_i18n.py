@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pb import i18n
+from tests.conftest import FormClient
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("sv-FI,sv;q=0.9,en;q=0.5", "sv"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de-DE,de;q=0.9", "fi"),
+        ("de;q=1.0, sv;q=0.2", "sv"),
+        ("", "fi"),
+        ("garbage;;q=x,,", "fi"),
+    ],
+)
+def test_the_language_is_negotiated_from_the_browser(header: str, expected: str) -> None:
+    assert i18n.negotiate(header, "fi") == expected
+
+
+def test_the_chosen_language_is_remembered_across_pages(client: FormClient) -> None:
+    assert '<html lang="sv">' in client.get("/?lang=sv").text
+    assert client.cookies.get("pb_lang") == "sv"
+    assert '<html lang="sv">' in client.get("/login").text
+
+
+def test_the_browser_language_is_used_when_nothing_was_chosen(client: FormClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.8"})
+    assert '<html lang="en">' in page.text
+    assert "pb_lang" not in page.headers.get("set-cookie", "")
+
+
+def test_dates_and_money_are_written_the_way_each_language_writes_them() -> None:
+    moment = datetime(2026, 3, 31, 21, 30, tzinfo=UTC)  # 1 April 00:30 in Helsinki
+    assert i18n.format_date(moment, "fi") == "1. huhtikuuta 2026"
+    assert i18n.format_date(moment, "sv") == "1 april 2026"
+    assert i18n.format_euros(1234567, "fi") == "12\xa0345,67\xa0€"
+    assert i18n.format_euros(1234567, "sv") == "12\xa0345,67\xa0€"
+    assert i18n.format_number(1500000, "en") in {"1,500,000", "1\xa0500\xa0000"}
