@@ -20,8 +20,14 @@ def test_without_smtp_emails_are_written_to_the_mail_folder(settings: Settings, 
     with FormClient(app=create_app(offline), base_url="http://testserver.local") as client:
         client.submit(
             "/register",
-            {"email": "uusi@example.fi", "display_name": "Uusi", "password": "pitkä salasana 1",
-             "password_again": "pitkä salasana 1", "language": "fi", "accept_terms": "yes"},
+            {
+                "email": "uusi@example.fi",
+                "display_name": "Uusi",
+                "password": "pitkä salasana 1",
+                "password_again": "pitkä salasana 1",
+                "language": "fi",
+                "accept_terms": "yes",
+            },
         )
     written = list((tmp_path / "outbox").glob("*.eml"))
     assert len(written) == 1
@@ -41,8 +47,10 @@ def cli_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 
 def test_the_first_admin_is_created_from_the_command_line(cli_env: dict[str, str], db: Session) -> None:
     result = CliRunner().invoke(
-        main, ["user", "create", "--email", "Paakayttaja@Example.fi", "--role", "admin", "--password-stdin"],
-        input="erittäin pitkä salasana\n", env=cli_env,
+        main,
+        ["user", "create", "--email", "Paakayttaja@Example.fi", "--role", "admin", "--password-stdin"],
+        input="erittäin pitkä salasana\n",
+        env=cli_env,
     )
     assert result.exit_code == 0, result.output
     user = db.scalars(select(User).where(User.email == "paakayttaja@example.fi")).one()
@@ -53,18 +61,19 @@ def test_the_first_admin_is_created_from_the_command_line(cli_env: dict[str, str
 def test_creating_a_user_with_bad_input_says_what_is_wrong(cli_env: dict[str, str]) -> None:
     runner = CliRunner()
     bad_role = runner.invoke(
-        main, ["user", "create", "--email", "a@example.fi", "--role", "king", "--password-stdin"],
-        input="pitkä salasana 123\n", env=cli_env,
+        main,
+        ["user", "create", "--email", "a@example.fi", "--role", "king", "--password-stdin"],
+        input="pitkä salasana 123\n",
+        env=cli_env,
     )
     assert bad_role.exit_code != 0 and "roles are:" in bad_role.output
-    short = runner.invoke(main, ["user", "create", "--email", "a@example.fi", "--password-stdin"], input="x\n",
-                          env=cli_env)
+    short = runner.invoke(
+        main, ["user", "create", "--email", "a@example.fi", "--password-stdin"], input="x\n", env=cli_env
+    )
     assert short.exit_code != 0 and "10 characters" in short.output
 
 
-def test_the_demo_loads_one_account_per_role_and_keeps_data_when_asked_to(
-    cli_env: dict[str, str], db: Session
-) -> None:
+def test_the_demo_loads_one_account_per_role_and_keeps_data_when_asked_to(cli_env: dict[str, str], db: Session) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["demo"], env=cli_env).exit_code == 0
     roles = {role for user in db.scalars(select(User)) for role in user.role_names}

@@ -8,17 +8,19 @@ from pb.settings import DEVELOPMENT_SECRET_KEY, Settings, SettingsError
 
 
 def test_settings_are_read_from_the_environment() -> None:
-    settings = Settings.from_env({
-        "PB_DATABASE_URL": "postgresql://pb@db/pb",
-        "PB_BASE_URL": "https://osallistu.example.fi/",
-        "PB_SECRET_KEY": "s" * 40,
-        "PB_REDIS_URL": "redis://127.0.0.1:6379/0",
-        "PB_SMTP_HOST": "smtp.example.fi",
-        "PB_SMTP_PORT": "587",
-        "PB_SMTP_STARTTLS": "true",
-        "PB_DEFAULT_LANGUAGE": "sv",
-        "PB_TIMEZONE": "Europe/Helsinki",
-    })
+    settings = Settings.from_env(
+        {
+            "PB_DATABASE_URL": "postgresql://pb@db/pb",
+            "PB_BASE_URL": "https://osallistu.example.fi/",
+            "PB_SECRET_KEY": "s" * 40,
+            "PB_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "PB_SMTP_HOST": "smtp.example.fi",
+            "PB_SMTP_PORT": "587",
+            "PB_SMTP_STARTTLS": "true",
+            "PB_DEFAULT_LANGUAGE": "sv",
+            "PB_TIMEZONE": "Europe/Helsinki",
+        }
+    )
     assert settings.base_url == "https://osallistu.example.fi"
     assert (settings.smtp_port, settings.smtp_starttls, settings.default_language) == (587, True, "sv")
     assert settings.uses_https and not settings.is_local

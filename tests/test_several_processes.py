@@ -60,7 +60,11 @@ def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     }
     created = subprocess.run(
         [sys.executable, "-m", "pb.cli", "user", "create", "--email", "aino@example.fi", "--password-stdin"],
-        input="aino-salasana-1\n", env=env, capture_output=True, text=True, check=False,
+        input="aino-salasana-1\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert created.returncode == 0, created.stderr
     servers, urls, logs = [], [], []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+from typing import Any
 
 import click
 
@@ -134,7 +135,7 @@ def user_create(
 
 
 async def _create_user(
-    settings: Settings, email: str, name: str, roles: set[object], language: str, password: str
+    settings: Settings, email: str, name: str, roles: set[Any], language: str, password: str
 ) -> None:
     from pb.accounts.models import Role
     from pb.accounts.services import create_user, get_user_by_email, password_hasher

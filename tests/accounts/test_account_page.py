@@ -7,9 +7,7 @@ from tests.conftest import FormClient, Mailbox
 from tests.personas import AINO, ANNA, SIXTEN
 
 
-def test_a_resident_changes_their_name_and_language(
-    client: FormClient, personas: dict[str, User], db: Session
-) -> None:
+def test_a_resident_changes_their_name_and_language(client: FormClient, personas: dict[str, User], db: Session) -> None:
     client.log_in(AINO)
     response = client.submit("/account/profile", {"display_name": "Aino V.", "language": "sv"})
     assert response.headers["location"] == "/account"

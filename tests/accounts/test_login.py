@@ -23,9 +23,7 @@ def test_the_email_address_is_not_case_sensitive(client: FormClient, personas: d
     assert response.status_code == 303
 
 
-def test_a_wrong_password_is_reported_next_to_the_password_field(
-    client: FormClient, personas: dict[str, User]
-) -> None:
+def test_a_wrong_password_is_reported_next_to_the_password_field(client: FormClient, personas: dict[str, User]) -> None:
     response = client.submit("/login", {"email": AINO.email, "password": "wrong password"})
     assert response.status_code == 422
     assert 'id="password-error"' in response.text
@@ -62,9 +60,7 @@ def test_logging_out_ends_the_session_for_good(client: FormClient, personas: dic
     assert client.get("/account", follow_redirects=False).status_code == 303
 
 
-def test_after_login_the_visitor_returns_to_the_page_they_wanted(
-    client: FormClient, personas: dict[str, User]
-) -> None:
+def test_after_login_the_visitor_returns_to_the_page_they_wanted(client: FormClient, personas: dict[str, User]) -> None:
     redirect = client.get("/account", follow_redirects=False)
     assert redirect.headers["location"] == "/login?next=%2Faccount"
     response = client.submit("/login", {"email": AINO.email, "password": AINO.password, "next": "/account"})
@@ -86,9 +82,7 @@ def test_an_unconfirmed_account_can_log_in_and_is_told_to_confirm(
     assert "Send a new confirmation link" in page.text
 
 
-def test_the_language_follows_the_users_preference_after_login(
-    client: FormClient, personas: dict[str, User]
-) -> None:
+def test_the_language_follows_the_users_preference_after_login(client: FormClient, personas: dict[str, User]) -> None:
     client.log_in(ANNA)  # prefers English
     assert '<html lang="en">' in client.get("/").text
 

@@ -109,9 +109,7 @@ def test_the_audit_log_cannot_be_changed_or_deleted_in_the_database(
     assert db.scalars(select(AuditEvent)).one().action == "user.roles_changed"
 
 
-def test_the_audit_log_filters_by_who_what_and_when(
-    client: FormClient, personas: dict[str, User]
-) -> None:
+def test_the_audit_log_filters_by_who_what_and_when(client: FormClient, personas: dict[str, User]) -> None:
     client.log_in(ANNA)
     aino, riikka = personas[AINO.email], personas[RIIKKA.email]
     client.submit(f"/admin/users/{aino.id}/roles", {"roles": ["moderator"]})

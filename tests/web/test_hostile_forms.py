@@ -13,10 +13,23 @@ from tests.personas import AINO
 
 HOSTILE = st.one_of(
     st.text(max_size=300),
-    st.sampled_from([
-        "", " ", "\x00", "a@b", "<script>alert(1)</script>", "' OR 1=1 --", "😀" * 50, "a" * 5000,
-        "%s%n%x", "../../etc/passwd", "\r\nSet-Cookie: x=1", "ä@ö.fi", "x@example.fi\x00",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "a@b",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "😀" * 50,
+            "a" * 5000,
+            "%s%n%x",
+            "../../etc/passwd",
+            "\r\nSet-Cookie: x=1",
+            "ä@ö.fi",
+            "x@example.fi\x00",
+        ]
+    ),
 )
 FIELD_ERROR = re.compile(r'id="([a-z_]+)-error"')
 PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -40,8 +53,14 @@ def test_the_registration_form_survives_anything(
 ) -> None:
     response = client.submit(
         "/register",
-        {"email": email, "display_name": name, "password": password, "password_again": again,
-         "language": language, "accept_terms": accept},
+        {
+            "email": email,
+            "display_name": name,
+            "password": password,
+            "password_again": again,
+            "language": language,
+            "accept_terms": accept,
+        },
     )
     assert_answered_well(response, {"/register/sent"})
 

@@ -14,8 +14,16 @@ from tests.personas import AINO, ANNA
 
 # Routes reachable without any role, and the routes that need only a signed-in account.
 PUBLIC_PATHS = {
-    "/", "/healthz", "/register", "/register/sent", "/verify-email/{token:str}", "/login", "/logout",
-    "/password-reset", "/password-reset/sent", "/password-reset/{token:str}",
+    "/",
+    "/healthz",
+    "/register",
+    "/register/sent",
+    "/verify-email/{token:str}",
+    "/login",
+    "/logout",
+    "/password-reset",
+    "/password-reset/sent",
+    "/password-reset/{token:str}",
 }
 ACCOUNT_PATHS = {"/account", "/account/profile", "/account/email", "/account/password", "/account/verification"}
 
@@ -39,9 +47,7 @@ def concrete(path: str) -> str:
 
 def test_every_route_is_known_to_be_public_for_accounts_or_for_staff(app: PbApp) -> None:
     for _method, path, handler in routes(app):
-        guarded = bool(handler.guards) or any(
-            getattr(layer, "guards", None) for layer in handler.ownership_layers
-        )
+        guarded = bool(handler.guards) or any(getattr(layer, "guards", None) for layer in handler.ownership_layers)
         if path in PUBLIC_PATHS:
             assert not guarded, path
         else:
@@ -87,9 +93,7 @@ def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(
         url = concrete(path)
         without = client.request(method, url, data={"email": "x@example.fi"}, follow_redirects=False)
         assert without.status_code == 403, (method, path, without.status_code)
-        forged = client.request(
-            method, url, data={"_csrf_token": "0" * 128}, follow_redirects=False
-        )
+        forged = client.request(method, url, data={"_csrf_token": "0" * 128}, follow_redirects=False)
         assert forged.status_code == 403, (method, path)
         checked += 1
     assert checked >= 10

@@ -63,7 +63,7 @@ def test_an_anonymous_visitor_gets_no_session_cookie_and_no_stored_session(
     assert "pb_session" not in response.headers.get("set-cookie", "")
     client.get("/login")
     client.get("/static/css/pb.css")
-    session_dir = getattr(settings, "session_dir")
+    session_dir = settings.session_dir
     assert not session_dir.exists() or list(session_dir.iterdir()) == []
 
 

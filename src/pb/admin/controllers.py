@@ -15,6 +15,7 @@ from pb.accounts import services as account
 from pb.accounts.controllers import signed_in
 from pb.accounts.models import STAFF_ROLES, Role, User
 from pb.admin import forms, services
+from pb.i18n import N_
 from pb.web.auth import client_address, requires_role
 from pb.web.forms import Errors, clean_text, read_form_lists, translator
 from pb.web.responses import flash, page, see_other
@@ -51,7 +52,12 @@ class AdminController(Controller):
         search = clean_text(q)[:100]
         wanted_role = forms.parse_role_filter(role)
         found = await services.find_users(db, search=search, role=wanted_role, page=forms.parse_page(page_number))
-        context = {"found": found, "q": search, "role": wanted_role.value if wanted_role else "", "roles": list(Role)}
+        context: dict[str, Any] = {
+            "found": found,
+            "q": search,
+            "role": wanted_role.value if wanted_role else "",
+            "roles": list(Role),
+        }
         # htmx: the search form updates only the list, and the address bar follows (hx-push-url).
         if request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true":
             return page("admin/_user_list.html", **context)
@@ -82,5 +88,5 @@ class AdminController(Controller):
                 errors=errors,
             )
         await account.set_roles(db, actor, target.id, roles, client_address(request))
-        flash(request, translator(request)("The roles have been saved."))
+        flash(request, translator(request)(N_("The roles have been saved.")))
         return see_other(f"/admin/users/{target.id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +21,10 @@ class UserPage:
     pages: int
 
 
-def _filtered(
-    query: Select[tuple[User]] | Select[tuple[int]], search: str, role: Role | None
-) -> Select[tuple[User]] | Select[tuple[int]]:
+SelectT = TypeVar("SelectT", bound=Select[Any])
+
+
+def _filtered(query: SelectT, search: str, role: Role | None) -> SelectT:
     if search:
         pattern = f"%{search.lower().replace('%', '').replace('_', '')}%"
         query = query.where(or_(User.email.like(pattern), func.lower(User.display_name).like(pattern)))

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from litestar import Litestar
-from litestar.types import Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 from pb.i18n import negotiate
 from pb.settings import LANGUAGES, Settings
@@ -64,8 +64,8 @@ class PbApp(Litestar):
     def choose_language(self, scope: Scope) -> tuple[str, bool]:
         """Language from ?lang= (then remembered in a cookie), the cookie, Accept-Language, or the default."""
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        asked = (query.get("lang") or [None])[0]
-        headers = scope["headers"]
+        asked = next(iter(query.get("lang", [])), None)
+        headers = list(scope["headers"])
         remembered = _cookie_value(headers, LANGUAGE_COOKIE)
         if asked in LANGUAGES:
             return asked, asked != remembered
@@ -78,7 +78,7 @@ class PbApp(Litestar):
         value = f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
         return (b"set-cookie", value.encode())
 
-    async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:  # ASGI entry point
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -106,7 +106,7 @@ class PbApp(Litestar):
                 chosen = state.get("remember_language")
                 if remember_language or chosen in LANGUAGES:
                     headers.append(self.language_cookie(chosen if chosen in LANGUAGES else language))
-                message = {**message, "headers": headers}  # type: ignore[typeddict-item]
+                message = {**message, "headers": headers}
             await send(message)
 
         await super().__call__(scope, receive, send_with_headers)
