@@ -69,7 +69,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
     if migrated_template.startswith("postgresql"):
         engine = make_sync_engine(migrated_template)
-        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         engine.dispose()
@@ -228,3 +228,78 @@ def personas(db: Session) -> dict[str, User]:
 
 def count(db: Session, table: str) -> int:
     return int(db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+# --- participatory budgeting ----------------------------------------------------------------------------
+
+
+def make_process(
+    db: Session,
+    *,
+    slug: str = "omabudjetti-2026",
+    open_phase: str | None = "proposals",
+    published: bool = True,
+) -> Any:
+    """A process with two districts, a city-wide and a district budget, two themes and all six phases.
+
+    ``open_phase`` is open now; earlier phases have ended and later ones are upcoming (None: all upcoming).
+    """
+    from datetime import timedelta
+
+    from pb.districts.models import District
+    from pb.processes.models import PHASE_ORDER, Budget, Phase, Process, ProcessDistrict, Theme
+
+    districts = db.scalars(select_districts()).all()
+    if not districts:
+        districts = [
+            District(code="keskusta", name_fi="Keskusta", name_sv="Centrum", name_en="Centre", population=1000),
+            District(code="saaristo", name_fi="Saaristo", name_sv="Skärgården", name_en="Archipelago", population=200),
+        ]
+        db.add_all(districts)
+        db.flush()
+    process = Process(
+        slug=slug,
+        name_fi="Omabudjetti 2026",
+        name_sv="Egen budget 2026",
+        name_en="Own Budget 2026",
+        description_fi="Kaupunki jakaa **miljoona euroa** asukkaiden ehdotuksille.",
+        description_sv="Staden fördelar **en miljon euro** till invånarnas förslag.",
+        description_en="The city gives **one million euros** to residents' proposals.",
+        is_published=published,
+    )
+    now = utcnow()
+    index = PHASE_ORDER.index(open_phase) if open_phase else len(PHASE_ORDER)  # type: ignore[arg-type]
+    for position, kind in enumerate(PHASE_ORDER):
+        offset = (position - index) * 30
+        starts = now + timedelta(days=offset)
+        process.phases.append(Phase(kind=kind, starts_at=starts, ends_at=starts + timedelta(days=30)))
+    for district in districts:
+        process.districts.append(
+            ProcessDistrict(district_id=district.id, population_by_age={"12-17": 100, "18-64": 600, "65+": 300})
+        )
+    process.budgets.append(
+        Budget(name_fi="Koko kaupunki", name_sv="Hela staden", name_en="City-wide", amount_cents=50_000_000, position=0)
+    )
+    process.budgets.append(
+        Budget(
+            name_fi="Keskusta",
+            name_sv="Centrum",
+            name_en="Centre",
+            district_id=districts[0].id,
+            amount_cents=20_000_000,
+            position=1,
+        )
+    )
+    process.themes.append(Theme(name_fi="Liikunta", name_sv="Idrott", name_en="Sports", position=0))
+    process.themes.append(Theme(name_fi="Luonto", name_sv="Natur", name_en="Nature", position=1))
+    db.add(process)
+    db.commit()
+    return process
+
+
+def select_districts() -> Any:
+    from sqlalchemy import select
+
+    from pb.districts.models import District
+
+    return select(District).order_by(District.position, District.id)

@@ -7,12 +7,19 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 
 from pb.db import Base
+from pb.migrate import include_object
+from pb.models import Base as _all_models  # noqa: F401  (every table registered)
 
 
 def test_migrating_an_empty_database_to_head_gives_exactly_the_models_schema(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": connection.dialect.name == "sqlite"}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": connection.dialect.name == "sqlite",
+                "include_object": include_object,
+            },
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []

@@ -22,6 +22,11 @@ from pb.accounts.controllers import AccountController, AccountPageController
 from pb.accounts.services import password_hasher
 from pb.admin.controllers import AdminController
 from pb.audit.controllers import AuditController
+from pb.comments.controllers import ROUTES as COMMENT_ROUTES
+from pb.moderation.controllers import ROUTES as MODERATION_ROUTES
+from pb.processes.controllers import ROUTES as PROCESS_ROUTES
+from pb.proposals.controllers import ROUTES as PROPOSAL_ROUTES
+from pb.review.controllers import ROUTES as REVIEW_ROUTES
 from pb.db import Database
 from pb.mail import Mailer
 from pb.settings import Settings
@@ -75,6 +80,11 @@ def create_app(settings: Settings) -> PbApp:
             AccountPageController,
             AdminController,
             AuditController,
+            *PROCESS_ROUTES,
+            *PROPOSAL_ROUTES,
+            *COMMENT_ROUTES,
+            *MODERATION_ROUTES,
+            *REVIEW_ROUTES,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

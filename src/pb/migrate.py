@@ -11,6 +11,12 @@ from sqlalchemy import Engine, inspect
 from pb.db import Base, make_sync_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Created by migrations with raw SQL (full-text search); not described by the models, so comparisons skip them.
+DATABASE_ONLY_OBJECTS = ("proposals_fts", "ix_proposals_fts")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (name or "").startswith(DATABASE_ONLY_OBJECTS)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -48,13 +54,16 @@ def revision(database_url: str, message: str) -> None:
 
 
 def reset(database_url: str) -> None:
-    """Drop every table pb knows (and Alembic's bookkeeping), then migrate from scratch."""
+    """Take the database back to empty through every migration's downgrade, then migrate to the newest schema."""
     engine = make_sync_engine(database_url)
     try:
         with engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            if inspect(connection).has_table("alembic_version"):
-                connection.exec_driver_sql("DROP TABLE alembic_version")
+            migrated = inspect(connection).has_table("alembic_version")
+            if not migrated:
+                # Tables from before migrations existed (or a half-made database): drop what the models know.
+                Base.metadata.drop_all(connection)
     finally:
         engine.dispose()
+    if migrated:
+        _run(database_url, "downgrade", "base")
     upgrade(database_url)

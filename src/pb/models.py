@@ -2,7 +2,22 @@
 
 from pb.accounts import models as accounts_models
 from pb.audit import models as audit_models
+from pb.comments import models as comments_models
 from pb.db import Base
 from pb.districts import models as districts_models
+from pb.moderation import models as moderation_models
+from pb.processes import models as processes_models
+from pb.proposals import models as proposals_models
+from pb.review import models as review_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "districts_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "audit_models",
+    "comments_models",
+    "districts_models",
+    "moderation_models",
+    "processes_models",
+    "proposals_models",
+    "review_models",
+]

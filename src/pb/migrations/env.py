@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from pb.migrate import include_object
 from pb.models import Base
 
 config = context.config
@@ -18,6 +19,7 @@ def run_migrations_online() -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
         # Each migration runs in one transaction: on PostgreSQL a failing migration leaves nothing behind.
         transaction_per_migration=True,
     )

@@ -12,6 +12,7 @@ from jinja2.runtime import Context
 
 from pb import i18n
 from pb.accounts.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
+from pb.web.markdown import render_markdown
 from pb.settings import LANGUAGES, Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
@@ -81,7 +82,13 @@ def build_environment(settings: Settings) -> jinja2.Environment:
     def role_description(context: Context, role: str) -> str:
         return i18n.gettext(context_language(context), ROLE_DESCRIPTIONS[Role(role)])
 
-    env.filters.update(date=date_filter, datetime=datetime_filter, number=number_filter, euros=euros_filter)
+    env.filters.update(
+        date=date_filter,
+        datetime=datetime_filter,
+        number=number_filter,
+        euros=euros_filter,
+        markdown=render_markdown,
+    )
     env.globals.update(
         settings=settings,
         languages=LANGUAGES,
