@@ -63,6 +63,8 @@ class Process(Base, Multilingual):
     description_sv: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     is_published: Mapped[bool] = mapped_column(default=False)
+    # Age bands used for eligible population and turnout, e.g. ["12-17", "18-29", "30-64", "65+"].
+    age_bands: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     phases: Mapped[list[Phase]] = relationship(

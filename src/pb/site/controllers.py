@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from typing import Any
+
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Response, Template
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pb.processes import services as processes
+from pb.processes.models import PHASE_LABELS
 from pb.web.responses import page
 
 
@@ -15,8 +19,11 @@ class SiteController(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self) -> Template:
-        return page("site/home.html")
+    async def home(self, request: Request[Any, Any, Any], db: NamedDependency[AsyncSession]) -> Template:
+        moment = processes.now()
+        visible = await processes.visible_processes(db, request.scope["state"].get("user"))
+        open_now = [process for process in visible if process.is_published and process.current_phase(moment)]
+        return page("site/home.html", open_processes=open_now, now=moment, phase_labels=PHASE_LABELS)
 
     @get("/healthz", name="health")
     async def health(self, db: NamedDependency[AsyncSession]) -> Response[str]:

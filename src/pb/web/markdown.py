@@ -49,4 +49,4 @@ def render_markdown(source: str) -> Markup:
         # Links that people post are not endorsed by the city and carry no search-engine weight.
         link_rel="nofollow ugc noopener",
     )
-    return Markup(cleaned)  # noqa: S704 - sanitised just above
+    return Markup(cleaned)  # sanitised just above

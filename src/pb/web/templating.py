@@ -12,8 +12,8 @@ from jinja2.runtime import Context
 
 from pb import i18n
 from pb.accounts.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
-from pb.web.markdown import render_markdown
 from pb.settings import LANGUAGES, Settings
+from pb.web.markdown import render_markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 
@@ -75,6 +75,21 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         return context_language(context)
 
     @pass_context
+    def localized(context: Context, item: Any, field: str = "name") -> str:
+        """Admin-entered text in the page's language (falls back to Finnish)."""
+        language = context_language(context)
+        if hasattr(item, "text"):
+            return str(item.text(field, language))
+        if hasattr(item, "name") and callable(item.name):
+            return str(item.name(language))
+        return str(getattr(item, field, ""))
+
+    @pass_context
+    def translate(context: Context, message: str) -> str:
+        """Translate a message id kept in Python (N_ markers), e.g. phase and status labels."""
+        return i18n.gettext(context_language(context), message)
+
+    @pass_context
     def role_name(context: Context, role: str) -> str:
         return i18n.gettext(context_language(context), ROLE_LABELS[Role(role)])
 
@@ -95,6 +110,8 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         language_names=i18n.LANGUAGE_NAMES,
         current_language=current_language,
         current_user=current_user,
+        localized=localized,
+        translate=translate,
         role_name=role_name,
         role_description=role_description,
         pop_flashes=pop_flashes,

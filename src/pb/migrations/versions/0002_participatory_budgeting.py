@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("description_sv", sa.Text(), nullable=False),
         sa.Column("description_en", sa.Text(), nullable=False),
         sa.Column("is_published", sa.Boolean(), nullable=False),
+        sa.Column("age_bands", sa.JSON(), nullable=False),
         sa.Column("created_at", pb.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_processes")),
         sa.UniqueConstraint("slug", name=op.f("uq_processes_slug")),
