@@ -12,7 +12,7 @@ from pb.accounts.models import Role, User
 from pb.app import create_app
 from pb.cli import main
 from pb.settings import Settings
-from tests.conftest import FormClient
+from tests.conftest import FormClient, count
 
 
 def test_without_smtp_emails_are_written_to_the_mail_folder(settings: Settings, tmp_path: Path) -> None:
@@ -78,6 +78,11 @@ def test_the_demo_loads_one_account_per_role_and_keeps_data_when_asked_to(cli_en
     assert runner.invoke(main, ["demo"], env=cli_env).exit_code == 0
     roles = {role for user in db.scalars(select(User)) for role in user.role_names}
     assert roles == set(Role)
+    from pb.proposals.models import Proposal, ProposalStatus
+
+    assert {proposal.status for proposal in db.scalars(select(Proposal))} == set(ProposalStatus)
+    assert count(db, "comments") > 0 and count(db, "reports") > 0 and count(db, "ballot_projects") > 0
+    assert count(db, "reviews") > 0
     again = runner.invoke(main, ["demo", "--if-empty"], env=cli_env)
     assert again.exit_code == 0 and "not loaded" in again.output
     assert runner.invoke(main, ["db", "upgrade"], env=cli_env).exit_code == 0

@@ -1,4 +1,4 @@
-"""The demo municipality: one account per role (passwords in the README) and its districts."""
+"""The demo municipality: one account per role (passwords in the README), its districts and PB rounds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pb.accounts.models import Role
 from pb.accounts.services import create_user, password_hasher
 from pb.db import Database
+from pb.demo_pb import load_pb_demo
 from pb.districts.models import District
 from pb.settings import Settings
 
@@ -59,8 +60,9 @@ async def load_demo(settings: Settings) -> None:
 
 async def _load(db: AsyncSession, settings: Settings) -> None:
     hasher = password_hasher(settings)
+    users = {}
     for user in DEMO_USERS:
-        await create_user(
+        users[user.role.value] = await create_user(
             db,
             hasher,
             email=user.email,
@@ -69,6 +71,10 @@ async def _load(db: AsyncSession, settings: Settings) -> None:
             roles={user.role},
             language=user.language,
         )
-    for position, (code, fi, sv, en, population) in enumerate(DEMO_DISTRICTS):
-        db.add(District(code=code, name_fi=fi, name_sv=sv, name_en=en, population=population, position=position))
+    districts = [
+        District(code=code, name_fi=fi, name_sv=sv, name_en=en, population=population, position=position)
+        for position, (code, fi, sv, en, population) in enumerate(DEMO_DISTRICTS)
+    ]
+    db.add_all(districts)
     await db.commit()
+    await load_pb_demo(db, users, districts)
