@@ -42,3 +42,8 @@ def test_dates_and_money_are_written_the_way_each_language_writes_them() -> None
     assert i18n.format_euros(1234567, "fi") == "12\xa0345,67\xa0€"
     assert i18n.format_euros(1234567, "sv") == "12\xa0345,67\xa0€"
     assert i18n.format_number(1500000, "en") in {"1,500,000", "1\xa0500\xa0000"}
+
+
+def test_switching_language_keeps_the_pages_other_parameters(client: FormClient) -> None:
+    page = client.get("/processes?q=puisto&page=2&lang=fi").text
+    assert 'href="/processes?q=puisto&amp;page=2&amp;lang=sv"' in page

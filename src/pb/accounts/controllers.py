@@ -55,7 +55,7 @@ async def send_verification(services: Services, user: User, token: FromPath[str]
         mailer.compose(
             to or user.email,
             user.preferred_language,
-            "Confirm your email address",
+            N_("Confirm your email address"),
             "email/verify_email.txt",
             user=user,
             link=f"{services.settings.base_url}/verify-email/{token}",
@@ -67,7 +67,9 @@ class AccountController(Controller):
     include_in_schema = False
 
     @get("/register", name="register")
-    async def register_form(self) -> Template:
+    async def register_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        if request.scope["state"].get("user") is not None:
+            return see_other("/account")
         return page("accounts/register.html", form={}, errors=Errors())
 
     @post("/register")
@@ -99,7 +101,7 @@ class AccountController(Controller):
                 services.mailer.compose(
                     existing.email,
                     existing.preferred_language,
-                    "Someone tried to register with your address",
+                    N_("Someone tried to register with your address"),
                     "email/already_registered.txt",
                     user=existing,
                     link=f"{services.settings.base_url}/password-reset",
@@ -135,7 +137,7 @@ class AccountController(Controller):
         except account.EmailTaken:
             return page("accounts/verify.html", status=409, token=token, valid=False, new_email=None, taken=True)
         if request.scope["state"].get("user") is not None:
-            flash(request, translator(request)("Your email address is confirmed."))
+            flash(request, translator(request)(N_("Your email address is confirmed.")))
             return see_other("/account")
         return see_other("/login?notice=verified")
 
@@ -207,7 +209,7 @@ class AccountController(Controller):
                 services.mailer.compose(
                     user.email,
                     user.preferred_language,
-                    "Reset your password",
+                    N_("Reset your password"),
                     "email/reset_password.txt",
                     user=user,
                     link=f"{services.settings.base_url}/password-reset/{token}",
@@ -285,8 +287,10 @@ class AccountPageController(Controller):
         if errors:
             return self._render(request, status=422, profile=data, profile_errors=errors)
         await account.update_profile(db, user, display_name=form.display_name, language=form.language)
-        remember_language(request, form.language)
-        flash(request, translator(request)("Your details have been saved."))
+        if form.language != user.preferred_language:
+            # A new preference also becomes the site's language; saving only the name leaves the page as it is.
+            remember_language(request, form.language)
+        flash(request, translator(request)(N_("Your details have been saved.")))
         return see_other("/account")
 
     @post("/email")
@@ -333,5 +337,5 @@ class AccountPageController(Controller):
         if not user.email_verified:
             token = await account.issue_verification(db, user)
             await send_verification(services, user, token)
-            flash(request, translator(request)("We sent a new confirmation link to your email address."))
+            flash(request, translator(request)(N_("We sent a new confirmation link to your email address.")))
         return see_other("/account")

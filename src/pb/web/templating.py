@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Any
 
 import jinja2
@@ -85,6 +86,15 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         return str(getattr(item, field, ""))
 
     @pass_context
+    def language_url(context: Context, language: str) -> str:
+        """The current page in another language, keeping its other query parameters (filters, search)."""
+        request = context.get("request")
+        if request is None:
+            return f"?lang={language}"
+        kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+        return request.url.path + "?" + urlencode([*kept, ("lang", language)])
+
+    @pass_context
     def translate(context: Context, message: str) -> str:
         """Translate a message id kept in Python (N_ markers), e.g. phase and status labels."""
         return i18n.gettext(context_language(context), message)
@@ -111,6 +121,7 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         current_language=current_language,
         current_user=current_user,
         localized=localized,
+        language_url=language_url,
         translate=translate,
         role_name=role_name,
         role_description=role_description,
