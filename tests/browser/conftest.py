@@ -52,15 +52,37 @@ def _pb_command() -> str:
     return found
 
 
+def _browser_database(folder: Path) -> str:
+    """SQLite in the temporary folder, or on a PostgreSQL run a database of its own next to the test database
+    (the other tests empty theirs between tests while this server keeps running)."""
+    test_url = os.environ.get("PB_TEST_DATABASE_URL")
+    if not test_url:
+        return f"sqlite:///{folder / 'pb.db'}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from pb.db import sync_url
+
+    url = make_url(test_url)
+    name = f"{url.database}_browser"
+    engine = create_engine(sync_url(test_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """The real app (`pb demo` then `pb run`) on a free port, with a fresh SQLite database."""
+    """The real app (`pb demo` then `pb run`) on a free port, with a fresh SQLite database, or on the
+    PostgreSQL database named by PB_TEST_DATABASE_URL when the suite runs on PostgreSQL."""
     folder = tmp_path_factory.mktemp("pb-browser")
     port = _free_port()
     running = RunningApp(base_url=f"http://127.0.0.1:{port}", mail_dir=folder / "mail", log_path=folder / "server.log")
     env = {key: value for key, value in os.environ.items() if not key.startswith("PB_")}
     env.update(
-        PB_DATABASE_URL=f"sqlite:///{folder / 'pb.db'}",
+        PB_DATABASE_URL=_browser_database(folder),
         PB_SESSION_DIR=str(folder / "sessions"),
         PB_MAIL_DIR=str(running.mail_dir),
         PB_BASE_URL=running.base_url,
