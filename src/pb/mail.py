@@ -32,8 +32,9 @@ class Mailer:
         message["To"] = to
         message["Subject"] = i18n.gettext(language, subject)
         message["Message-ID"] = make_msgid(domain="pb.local")
-        message["Content-Language"] = language
         message.set_content(body)
+        # After set_content, which replaces every Content-* header set before it.
+        message["Content-Language"] = language
         return message
 
     async def send(self, message: EmailMessage) -> None:

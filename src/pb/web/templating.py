@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 from typing import Any
 
 import jinja2
@@ -91,7 +91,8 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         request = context.get("request")
         if request is None:
             return f"?lang={language}"
-        kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        kept = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key != "lang"]
         return request.url.path + "?" + urlencode([*kept, ("lang", language)])
 
     @pass_context
