@@ -37,4 +37,10 @@ RIIKKA = Persona(
 # Anna: an admin who runs rounds, grants roles and reads the audit log.
 ANNA = Persona("anna@example.fi", "Anna Admin", "anna-admin-pass-1", "en", frozenset({Role.RESIDENT, Role.ADMIN}))
 
+# Mirja: a moderator (not an admin); may use the moderation queue, nothing else on the staff side.
+# Not in ALL: the moderation tests add her when they need her.
+MIRJA = Persona(
+    "mirja@example.fi", "Mirja Moderaattori", "mirja-moderoi-1", "en", frozenset({Role.RESIDENT, Role.MODERATOR})
+)
+
 ALL = (AINO, SIXTEN, PEKKA, RIIKKA, ANNA)

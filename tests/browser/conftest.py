@@ -23,7 +23,7 @@ import pytest
 from tests.browser.support import AXE, CHROMIUM, BrowserProblems, RunningApp, log_in, missing_requirements
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _browser_requirements() -> None:
     """Skip the browser tests where Chromium or axe-core is not installed; fail instead in CI."""
     missing = missing_requirements()
@@ -73,7 +73,7 @@ def _browser_database(folder: Path) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """The real app (`pb demo` then `pb run`) on a free port, with a fresh SQLite database, or on the
     PostgreSQL database named by PB_TEST_DATABASE_URL when the suite runs on PostgreSQL."""
@@ -135,7 +135,7 @@ def _wait_until_healthy(running: RunningApp, timeout: float = 30.0) -> None:
 # --- the browser -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -143,7 +143,7 @@ def playwright() -> Iterator[Any]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
     # Debian's Chromium: Playwright's own browser downloads are not available here (stack.md §4).
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
@@ -151,7 +151,7 @@ def browser(playwright: Any) -> Iterator[Any]:
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
@@ -181,7 +181,7 @@ def page(context: Any, app: RunningApp, browser_problems: BrowserProblems) -> It
 SESSION_COOKIE = "pb_session"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sign_in(app: RunningApp) -> Callable[..., None]:
     """Signs a page's context in as a user: through the login form the first time, then with that session.
 

@@ -37,7 +37,7 @@ class Site:
     admin_own_page: str
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(browser: Any, app: RunningApp, sign_in: Callable[..., None]) -> Site:
     """Registers an account, asks for a password reset and changes a role, once for the whole session."""
     context = browser.new_context(base_url=app.base_url)

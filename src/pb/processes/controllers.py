@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.controllers import signed_in
 from pb.accounts.models import Role, User
+from pb.i18n import N_
 from pb.processes import forms
 from pb.processes import services as processes
 from pb.processes.models import PHASE_INVITATIONS, PHASE_LABELS, PHASE_ORDER, PhaseKind, Process
@@ -247,7 +248,7 @@ class ProcessAdminController(Controller):
         if theme is None:
             raise NotFoundException()
         await processes.remove_theme(db, actor, process, theme, client_address(request))
-        flash(request, translator(request)("The theme has been removed."))
+        flash(request, translator(request)(N_("The theme has been removed.")))
         return see_other(f"/admin/processes/{process.id}#themes")
 
 
