@@ -5,10 +5,16 @@ process, the proposal list (plain, filtered by district, full-text searched, sor
 500 comments, and prints p50/p95 server time and the number of SQL statements per page, on SQLite and, when it
 answers, PostgreSQL. Goal (issue 3): p95 under 100 ms, and a query count that does not grow with the items shown.
 
-    .venv/bin/python bench/pages.py [--postgres postgresql://postgres@127.0.0.1:5432/test] [--repeat 30]
+    .venv/bin/python bench/pages.py [--postgres postgresql://postgres@127.0.0.1:5432/pb_bench] [--repeat 30]
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The benchmark builds its data with the test suite's fixtures (tests/ is not an installed package).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
 import random
@@ -176,7 +182,7 @@ def measure(database_url: str, repeat: int, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/pb_bench")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--skip-postgres", action="store_true")
     arguments = parser.parse_args()

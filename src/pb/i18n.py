@@ -14,8 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, get_datetime_format, get_time_format, parse_pattern
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -70,23 +70,44 @@ def negotiate(accept_language: str | None, default: str) -> str:
     return chosen.language if chosen is not None else default
 
 
+@cache
+def babel_locale(language: str) -> Locale:
+    # Parsed once: Babel re-parses a locale given as text on every call, which dominates a page of 500 dates.
+    return Locale.parse(BABEL_LOCALES[language])
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@cache
+def _datetime_pattern(language: str) -> DateTimePattern:
+    """Babel's "medium" date-and-time format for the language, parsed once (a page may show 500 times)."""
+    locale = babel_locale(language)
+    joined = str(get_datetime_format("medium", locale))
+    date_part = get_date_format("medium", locale).pattern
+    time_part = get_time_format("medium", locale).pattern
+    return parse_pattern(joined.replace("{1}", date_part).replace("{0}", time_part))
+
+
 def format_date(value: date | datetime, language: str, timezone: str = "Europe/Helsinki") -> str:
     if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo(timezone)).date()
-    return babel_format_date(value, format="long", locale=BABEL_LOCALES[language])
+        value = value.astimezone(_zone(timezone)).date()
+    return babel_format_date(value, format="long", locale=babel_locale(language))
 
 
 def format_datetime(value: datetime, language: str, timezone: str = "Europe/Helsinki") -> str:
-    return babel_format_datetime(value, format="medium", tzinfo=ZoneInfo(timezone), locale=BABEL_LOCALES[language])
+    return _datetime_pattern(language).apply(value.astimezone(_zone(timezone)), babel_locale(language))
 
 
 def format_number(value: int | float | Decimal, language: str) -> str:
-    return format_decimal(value, locale=BABEL_LOCALES[language])
+    return format_decimal(value, locale=babel_locale(language))
 
 
 def format_euros(cents: int, language: str) -> str:
     """Money is kept as whole cents (an integer) and shown in euros."""
-    return format_currency(Decimal(cents) / 100, "EUR", locale=BABEL_LOCALES[language])
+    return format_currency(Decimal(cents) / 100, "EUR", locale=babel_locale(language))
 
 
 def N_(message: str) -> str:

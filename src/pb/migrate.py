@@ -12,7 +12,7 @@ from pb.db import Base, make_sync_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Created by migrations with raw SQL (full-text search); not described by the models, so comparisons skip them.
-DATABASE_ONLY_OBJECTS = ("proposals_fts", "ix_proposals_fts")
+DATABASE_ONLY_OBJECTS = ("proposals_fts", "ix_proposals_fts", "search_vector")
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -41,10 +41,8 @@ def _matching(dialect: str, search: str) -> ColumnElement[bool] | None:
             match=sqlite_match(words)
         )
         return Proposal.id.in_(fts.columns(column("rowid")))
-    # The very expression of the GIN index ix_proposals_fts, so that PostgreSQL uses it.
-    document = func.to_tsvector(
-        literal_column("'simple'"), Proposal.title + " " + Proposal.summary + " " + Proposal.body
-    )
+    # PostgreSQL: the stored column search_vector, indexed by ix_proposals_fts (migration 0002).
+    document = literal_column("proposals.search_vector")
     return document.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), postgresql_tsquery(words)))
 
 
