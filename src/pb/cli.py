@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from pb.settings import Settings, SettingsError
+from pb.sortition.cli import sortition
 
 
 def _settings() -> Settings:
@@ -22,6 +23,10 @@ def _settings() -> Settings:
 @click.group()
 def main() -> None:
     """pb: participatory budgeting, citizen panels and lived-experience expert groups."""
+
+
+# Commands over published files, so that anyone can recompute a tally or a panel selection.
+main.add_command(sortition)
 
 
 @main.command()
