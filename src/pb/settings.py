@@ -46,6 +46,8 @@ class Settings:
     reset_requests_per_account: int = 3
     reset_requests_per_address: int = 10
     throttle_window_seconds: int = 900
+    # Content reported by this many different people is hidden until a moderator decides (issue 3).
+    auto_hide_reports: int = 3
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +96,7 @@ class Settings:
             argon2_time_cost=integer("PB_ARGON2_TIME_COST", defaults.argon2_time_cost),
             argon2_memory_cost_kib=integer("PB_ARGON2_MEMORY_COST_KIB", defaults.argon2_memory_cost_kib),
             argon2_parallelism=integer("PB_ARGON2_PARALLELISM", defaults.argon2_parallelism),
+            auto_hide_reports=integer("PB_AUTO_HIDE_REPORTS", defaults.auto_hide_reports),
         )
         settings.validate()
         return settings
@@ -116,6 +119,8 @@ class Settings:
                 "PB_SECRET_KEY is not set: the development key is refused for the non-local "
                 f"base URL {self.base_url}. Set PB_SECRET_KEY (or PB_SECRET_KEY_FILE) to a long random value."
             )
+        if self.auto_hide_reports < 1:
+            raise SettingsError("PB_AUTO_HIDE_REPORTS must be at least 1")
         if len(self.secret_key) < 32:
             raise SettingsError("PB_SECRET_KEY must be at least 32 characters long")
 

@@ -161,3 +161,23 @@ def test_after_reporting_a_comments_author_the_reporter_returns_to_the_comment(
     assert response.headers["location"] == f"/proposals/{proposal.id}#comment-{comment.id}"
     elsewhere = client.submit(f"/report/user/{sixten.id}", {"reason": "spam", "next": "https://evil.example/"})
     assert elsewhere.headers["location"] == "/"
+
+
+def test_the_number_of_reports_that_hides_content_is_a_setting(settings: object, db: Session) -> None:
+    from dataclasses import replace
+
+    from pb.app import create_app
+    from tests.comments.factories import make_proposal
+    from tests.conftest import FormClient as Client
+    from tests.conftest import add_persona, make_process
+    from tests.personas import AINO, SIXTEN
+
+    strict = replace(settings, auto_hide_reports=1)  # type: ignore[type-var]
+    author = add_persona(db, SIXTEN)
+    add_persona(db, AINO)
+    proposal = make_proposal(db, make_process(db, open_phase="proposals"), author)
+    with Client(app=create_app(strict), base_url="http://testserver.local") as client:
+        client.log_in(AINO)
+        client.submit(f"/report/proposal/{proposal.id}", {"reason": "spam", "details": ""})
+    db.refresh(proposal)
+    assert proposal.hidden_at is not None

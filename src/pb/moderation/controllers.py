@@ -19,6 +19,7 @@ from pb.moderation import forms
 from pb.moderation import services as moderation
 from pb.moderation.models import REASON_LABELS, ReportTarget
 from pb.web.auth import client_address, requires_login, requires_role
+from pb.web.deps import Services
 from pb.web.forms import Errors, read_form, translator
 from pb.web.responses import flash, page, see_other
 
@@ -98,6 +99,7 @@ class ReportController(Controller):
         target_type: FromPath[str],
         target_id: FromPath[int],
         db: NamedDependency[AsyncSession],
+        services: NamedDependency[Services],
     ) -> Template | Redirect:
         user = signed_in(request)
         target = await moderation.get_target_for(db, user, target_type, target_id)
@@ -109,7 +111,9 @@ class ReportController(Controller):
                 request, db, target, status=422, form=data, errors=errors, next_path=data.get("next")
             )
         back = back_to(target, data.get("next"))
-        outcome = await moderation.report(db, user, target, reason=form.reason, details=form.details)
+        outcome = await moderation.report(
+            db, user, target, reason=form.reason, details=form.details, threshold=services.settings.auto_hide_reports
+        )
         if outcome.created:
             flash(request, _("Thank you. The moderators will look at your report."))
         else:

@@ -22,8 +22,8 @@ from pb.moderation.models import Report, ReportTarget, UserBlock
 from pb.proposals.models import Proposal
 from pb.proposals.services import get_proposal_for
 
-# Issue 3: content reported by N distinct users is hidden until a moderator decides ("setting, default 3").
-# A constant until Settings grows a field for it; then read services.settings instead.
+# Issue 3: content reported by N distinct users is hidden until a moderator decides ("setting, default 3");
+# the controller passes Settings.auto_hide_reports (PB_AUTO_HIDE_REPORTS).
 AUTO_HIDE_THRESHOLD = 3
 # The public reason shown on automatically hidden content (a message id, translated where it is shown).
 AUTO_HIDDEN_REASON = N_("Hidden after reports from several users until a moderator has checked it.")
