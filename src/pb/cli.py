@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from pb.counting.cli import tally
 from pb.settings import Settings, SettingsError
 from pb.sortition.cli import sortition
 
@@ -26,6 +27,7 @@ def main() -> None:
 
 
 # Commands over published files, so that anyone can recompute a tally or a panel selection.
+main.add_command(tally)
 main.add_command(sortition)
 
 

@@ -1,0 +1,134 @@
+"""The Method of Equal Shares and its completions on tiny hand-made elections."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from pb.counting.election import Election
+from pb.counting.mes import mes, mes_add1, mes_add1_checker, mes_add1_es, mes_add1_greedy, mes_add1u_es
+
+# Budget 100, four voters with 25 each. C (50) is approved by all four and costs each 12.50; A (60) by the
+# first three, who then hold 3 x 12.50 < 60; B (40) by the fourth alone, who never holds 40.
+FOUR = Election.build(100, {"A": 60, "B": 40, "C": 50}, [["A", "C"], ["A", "C"], ["A", "C"], ["B", "C"]])
+
+
+def test_it_funds_the_project_with_the_lowest_price_per_unit_of_utility() -> None:
+    outcome = mes(FOUR)
+    assert outcome.selected == ("C",)
+    assert outcome.total_cost == 50
+    assert outcome.endowment == 25
+    assert outcome.mes_runs == 1
+
+
+def test_it_raises_the_endowment_until_the_next_step_would_overspend() -> None:
+    # From 33 per voter A becomes affordable (3 x (33 - 12.50) >= 60) and the outcome would cost 110.
+    for rule in (mes_add1_es, mes_add1_checker, mes_add1):
+        outcome = rule(FOUR)
+        assert outcome.selected == ("C",)
+        assert outcome.endowment == 32
+
+
+def test_it_counts_every_mes_run_of_a_completion() -> None:
+    # equalshares.net: 25, 26, ..., 32 accepted, 33 overspends: 9 runs.
+    assert mes_add1_es(FOUR, skip=False).mes_runs == 9
+
+
+def test_it_skips_only_steps_whose_outcome_provably_repeats() -> None:
+    # From 25 to 32.5 nothing changes sign (C is cheapest, A and B lack money): pb runs 25, then 33.
+    brute, skipping = mes_add1_es(FOUR, skip=False), mes_add1_es(FOUR)
+    assert skipping.mes_runs == 2
+    assert (skipping.selected, skipping.endowment) == (brute.selected, brute.endowment)
+    for rule in (mes_add1, mes_add1_checker):
+        assert rule(FOUR).endowment == rule(FOUR, skip=False).endowment
+
+
+def test_it_fills_the_leftover_by_votes_after_the_completion() -> None:
+    assert mes_add1u_es(FOUR).selected == ("C", "B")
+    assert mes_add1_greedy(FOUR).selected == ("C", "B")
+    assert mes_add1u_es(FOUR).total_cost == 90
+
+
+def test_it_starts_equalshares_net_at_the_whole_currency_unit_below_the_share() -> None:
+    # 100 / 3 = 33.33...: pabutools starts there, equalshares.net at 33.
+    election = Election.build(100, {"A": 100}, [["A"], ["A"], []])
+    assert mes(election).endowment == Fraction(100, 3)
+    assert mes(election).selected == ()
+    # Two supporters with 50 each buy A; the outcome is then exhaustive.
+    assert mes_add1_es(election).selected == ("A",)
+    assert mes_add1_es(election).endowment == 50
+    assert mes_add1(election).endowment == Fraction(100, 3) + 17
+
+
+def test_the_checker_variant_stops_once_every_supported_project_is_funded() -> None:
+    # Nobody approves Z, so the checker's loop "while the outcome fits" would never end without the guard.
+    election = Election.build(100, {"A": 10, "Z": 50}, [["A"], ["A"]])
+    outcome = mes_add1_checker(election)
+    assert outcome.selected == ("A",)
+    assert outcome.mes_runs == 1
+
+
+def test_the_equalshares_net_completion_ends_when_more_money_can_change_nothing() -> None:
+    election = Election.build(100, {"A": 10, "Z": 50}, [["A"], ["A"]])
+    outcome = mes_add1_es(election)
+    assert outcome.selected == ("A",)
+    assert outcome.mes_runs < 20
+
+
+def test_the_pabutools_completion_ignores_projects_nobody_supports() -> None:
+    election = Election.build(100, {"A": 10, "Z": 50}, [["A"], ["A"]])
+    assert mes_add1(election).mes_runs == 1
+
+
+def test_it_breaks_a_tie_by_lower_cost_by_default_and_reports_it() -> None:
+    # 30 per voter. A (60, voters 1-2) and B (30, voters 3-4) both cost their supporters 1/2 per unit.
+    election = Election.build(120, {"A": 60, "B": 30}, [["A"], ["A"], ["B"], ["B"]])
+    outcome = mes(election)
+    assert outcome.selected == ("B", "A")
+    (tie,) = outcome.ties
+    assert (tie.step, tie.tied, tie.chosen, tie.criterion) == (0, ("B", "A"), "B", "lower cost")
+
+
+def test_it_breaks_a_tie_by_project_id_string_with_pabutools_order() -> None:
+    election = Election.build(120, {"9": 60, "10": 30}, [["9"], ["9"], ["10"], ["10"]])
+    outcome = mes(election, ties="pabutools")
+    assert outcome.selected == ("10", "9")
+
+
+def test_it_breaks_a_tie_of_equal_projects_by_the_stored_lot() -> None:
+    # Equal cost and votes: only one of A and B can be funded, the lot decides.
+    election = Election.build(100, {"A": 60, "B": 60}, [["A", "B"], ["A", "B"]], lot_order=["B", "A"])
+    outcome = mes(election)
+    assert outcome.selected == ("B",)
+    assert outcome.ties[0].criterion == "lot"
+
+
+def test_a_voter_short_of_the_price_pays_all_they_have() -> None:
+    # 20 each. Voter 1 gives A 1 point, voter 2 gives 3: at 10 per point voter 2 would owe 30 > 20, so
+    # voter 2 pays 20 and voter 1 pays the rest, 20 = price per point 20 x 1 point.
+    election = Election.build(40, {"A": 40, "B": 20}, [{"A": 1, "B": 1}, {"A": 3}], vote_type="cumulative")
+    outcome = mes(election)
+    assert outcome.selected == ("A",)
+    assert outcome.total_cost == 40
+
+
+def test_it_funds_a_free_project_with_supporters_first() -> None:
+    election = Election.build(10, {"A": 10, "F": 0}, [["A", "F"]])
+    assert mes(election).selected == ("F", "A")
+
+
+def test_it_funds_nothing_without_voters() -> None:
+    election = Election.build(10, {"A": 10}, [])
+    for rule in (mes, mes_add1, mes_add1_es, mes_add1_checker):
+        assert rule(election).selected == ()
+
+
+def test_it_resolves_a_tie_that_float_arithmetic_only_sees_as_a_near_tie() -> None:
+    # Budget 1 among 3 voters (1/3 each, not a float). After A, every voter holds 1/3 - 1/10; B and C then
+    # cost their supporters exactly the same per unit of utility, which pb must see as a tie.
+    election = Election.build(
+        1, {"A": Fraction(3, 10), "B": Fraction(1, 5), "C": Fraction(1, 5)},
+        [["A", "B"], ["A", "C"], ["A", "B", "C"]],
+    )
+    outcome = mes(election)
+    assert outcome.selected[0] == "A"
+    assert outcome.ties[-1].tied == ("B", "C")
