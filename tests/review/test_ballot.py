@@ -221,3 +221,46 @@ def test_a_reviewer_sees_the_ballot_but_cannot_change_it(
     )
     assert response.status_code == 403
     assert projects(db) == []
+
+
+def test_staff_take_a_project_off_the_ballot_with_a_public_reason_before_voting(
+    client: FormClient, db: Session, personas: dict[str, User]
+) -> None:
+    process = make_process(db, open_phase="review")
+    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
+    mark_feasible(db, proposal, 100_000)
+    client.log_in(ANNA)
+    client.submit(
+        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
+    )
+    [project] = projects(db)
+
+    without_reason = client.submit(f"/review/projects/{project.id}/remove", {"reason": " "})
+    removed = client.submit(f"/review/projects/{project.id}/remove", {"reason": "The park is being rebuilt."})
+
+    assert without_reason.status_code == 422 and 'id="reason-error"' in without_reason.text
+    assert removed.status_code == 303
+    assert projects(db) == []
+    db.expire_all()
+    assert db.get_one(Proposal, proposal.id).status == ProposalStatus.FEASIBLE
+    assert "The park is being rebuilt." in client.get(f"/proposals/{proposal.id}?lang=en").text
+    assert db.scalars(select(AuditEvent).where(AuditEvent.action == "review.project_removed")).one()
+
+
+def test_a_project_stays_on_the_ballot_once_voting_has_started(
+    client: FormClient, db: Session, personas: dict[str, User]
+) -> None:
+    process = make_process(db, open_phase="review")
+    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
+    mark_feasible(db, proposal, 100_000)
+    client.log_in(ANNA)
+    client.submit(
+        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
+    )
+    start_voting(db, process)
+    [project] = projects(db)
+
+    response = client.submit(f"/review/projects/{project.id}/remove", {"reason": "Too late."})
+
+    assert response.status_code == 409
+    assert len(projects(db)) == 1

@@ -23,7 +23,7 @@ from pb.review import services as review
 from pb.review.services import Access, ReviewRefused
 from pb.web.auth import client_address, requires_role
 from pb.web.deps import Services
-from pb.web.forms import Errors, Translate, language_of, read_form, read_form_lists, translator
+from pb.web.forms import Errors, Translate, clean_text, language_of, read_form, read_form_lists, translator
 from pb.web.responses import flash, page, see_other
 
 REVIEW_STAFF = requires_role(Role.REVIEWER, Role.ADMIN)
@@ -452,6 +452,30 @@ class ReviewController(Controller):
             flash(request, _("The project has been saved.") if changed else _("Nothing changed."))
             return see_other(f"/review/processes/{process.id}/ballot")
         return self._render_project(project, process, data, errors, status=422)
+
+    @post("/projects/{project_id:int}/remove", guards=[ADMIN_ONLY])
+    async def remove_project(
+        self, request: Request[Any, Any, Any], project_id: FromPath[int], db: NamedDependency[AsyncSession]
+    ) -> Template | Redirect:
+        actor = signed_in(request)
+        project, process = await review.get_project_for(db, actor, project_id)
+        _ = translator(request)
+        data = await read_form(request)
+        reason = " ".join(clean_text(data.get("reason")).split())
+        errors = Errors()
+        if not reason:
+            errors.add("reason", _("Say publicly why the project leaves the ballot."))
+        elif len(reason) > 1000:
+            errors.add("reason", _("The reason can be at most 1,000 characters long."))
+        if not errors:
+            try:
+                await review.remove_project(db, actor, process, project, reason, client_address(request))
+            except ReviewRefused as refused:
+                return self._render_project(project, process, data, refusal_errors(refused, _, "reason"), status=409)
+            flash(request, _("The project has been removed from the ballot."))
+            return see_other(f"/review/processes/{process.id}/ballot")
+        form = {"title": project.title, "summary": project.summary, "cost": forms.euros_text(project.cost_cents)}
+        return self._render_project(project, process, {**form, "reason": data.get("reason", "")}, errors, status=422)
 
 
 ROUTES: list[Any] = [ReviewController]

@@ -42,6 +42,7 @@ class EventKind(StrEnum):
     DECIDED = "feasibility_decided"  # public_note: the public reason
     COSTED = "cost_estimated"  # public_note: the official estimate, see cost_note()
     ON_BALLOT = "on_ballot"  # a ballot project was made; the budget is read from the project
+    OFF_BALLOT = "off_ballot"  # the ballot project was removed before voting; public_note: why
 
 
 # Statuses on which a reviewer can record or change a decision. Once a proposal is on the ballot, merged or
@@ -693,6 +694,31 @@ async def update_project(
     )
     await db.commit()
     return True
+
+
+async def remove_project(
+    db: AsyncSession, actor: User, process: Process, project: Project, reason: str, address: str
+) -> None:
+    """Take a project off the ballot before voting starts; its proposal is feasible again, publicly so."""
+    if voting_has_started(process):
+        raise ReviewRefused(N_("Voting has started, so ballot projects can no longer be edited."))
+    before = _project_snapshot(project)
+    if project.proposal_id is not None:
+        proposal = await db.get_one(Proposal, project.proposal_id)
+        await _load_events(db, proposal)
+        record_event(proposal, EventKind.OFF_BALLOT, status=ProposalStatus.FEASIBLE, public_note=reason)
+    record(
+        db,
+        actor=actor,
+        action="review.project_removed",
+        object_type="project",
+        object_id=project.id,
+        before=before,
+        after={"reason": reason},
+        client_address=address,
+    )
+    await db.delete(project)
+    await db.commit()
 
 
 @dataclass(frozen=True)
