@@ -99,8 +99,13 @@ def generated_instance(voters: int, projects: int, seed: int = 2024) -> PabulibF
         chosen = set(rng.choices(ids, weights=popularity, k=rng.randint(1, 6)))
         votes.append(PabulibVote(str(voter + 1), tuple(sorted(chosen, key=int))))
     budget = sum(costs.values()) // 5
-    meta = (("description", f"generated {voters} x {projects}"), ("budget", str(budget)),
-            ("vote_type", "approval"), ("num_votes", str(voters)), ("num_projects", str(projects)))
+    meta = (
+        ("description", f"generated {voters} x {projects}"),
+        ("budget", str(budget)),
+        ("vote_type", "approval"),
+        ("num_votes", str(voters)),
+        ("num_projects", str(projects)),
+    )
     return PabulibFile(meta, tuple(PabulibProject(p, c) for p, c in costs.items()), tuple(votes))
 
 
@@ -108,7 +113,10 @@ def time_pabutools(path: Path, rule: str, timeout: float) -> str:
     try:
         done = subprocess.run(
             [sys.executable, "-c", PABUTOOLS_SCRIPT, str(path), rule, str(REPO / "src")],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return f">{timeout:g} s"
@@ -138,8 +146,10 @@ def main() -> None:
             generated.write_text(write_pabulib(generated_instance(100_000, 200)))
             paths.append(generated)
         rows = []
-        print(f"{'instance':<45} {'voters':>7} {'proj':>4} {'rule':<12} {'pb s':>8} {'pabutools s':>12} "
-              f"{'ratio':>8} {'runs':>6}")
+        print(
+            f"{'instance':<45} {'voters':>7} {'proj':>4} {'rule':<12} {'pb s':>8} {'pabutools s':>12} "
+            f"{'ratio':>8} {'runs':>6}"
+        )
         for path in paths:
             data = read_pabulib(path)
             election = Election.from_pabulib(data)
@@ -157,10 +167,21 @@ def main() -> None:
                 else:
                     ratio = "-"
                 theirs_text = theirs if not theirs[:1].isdigit() else f"{float(theirs):.3f}"
-                print(f"{path.stem[:45]:<45} {election.n_voters:>7} {len(election.projects):>4} {rule:<12} "
-                      f"{ours:>8.3f} {theirs_text:>12} {ratio:>8} {outcome.mes_runs:>6}", flush=True)
-                rows.append({"instance": path.stem, "voters": election.n_voters, "rule": rule, "pb_s": ours,
-                             "pabutools_s": theirs, "mes_runs": outcome.mes_runs})
+                print(
+                    f"{path.stem[:45]:<45} {election.n_voters:>7} {len(election.projects):>4} {rule:<12} "
+                    f"{ours:>8.3f} {theirs_text:>12} {ratio:>8} {outcome.mes_runs:>6}",
+                    flush=True,
+                )
+                rows.append(
+                    {
+                        "instance": path.stem,
+                        "voters": election.n_voters,
+                        "rule": rule,
+                        "pb_s": ours,
+                        "pabutools_s": theirs,
+                        "mes_runs": outcome.mes_runs,
+                    }
+                )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 

@@ -23,12 +23,12 @@ from pb.accounts.services import password_hasher
 from pb.admin.controllers import AdminController
 from pb.audit.controllers import AuditController
 from pb.comments.controllers import ROUTES as COMMENT_ROUTES
+from pb.db import Database
+from pb.mail import Mailer
 from pb.moderation.controllers import ROUTES as MODERATION_ROUTES
 from pb.processes.controllers import ROUTES as PROCESS_ROUTES
 from pb.proposals.controllers import ROUTES as PROPOSAL_ROUTES
 from pb.review.controllers import ROUTES as REVIEW_ROUTES
-from pb.db import Database
-from pb.mail import Mailer
 from pb.settings import Settings
 from pb.site.controllers import SiteController
 from pb.web import errors

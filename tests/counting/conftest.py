@@ -18,7 +18,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     here = Path(__file__).resolve().parent
     kept = [
-        item for item in items
+        item
+        for item in items
         if item.get_closest_marker("conformance") is None or here not in Path(str(item.path)).resolve().parents
     ]
     if len(kept) != len(items):

@@ -16,8 +16,8 @@ from pb.counting.rules import RULES, count
 # steps, /work/shared/pabulib/README.md "Reference outcomes to treat with care"); pb computes them exactly,
 # so a difference there may be pb being right.
 FLOAT_ONLY = {
-    ("Hungary_Budapest_2024", rule) for rule in ("mes_add1", "mes_add1_greedy", "mes_add1_es", "mes_add1u_es",
-                                                 "mes_add1_checker")
+    ("Hungary_Budapest_2024", rule)
+    for rule in ("mes_add1", "mes_add1_greedy", "mes_add1_es", "mes_add1u_es", "mes_add1_checker")
 } | {
     ("Hungary_Budapest_2025_VIII_Jozsefvaros", rule)
     for rule in ("mes_add1", "mes_add1_greedy", "mes_add1_es", "mes_add1u_es", "mes_add1_checker")

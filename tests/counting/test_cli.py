@@ -56,14 +56,24 @@ def test_it_compares_all_rules_side_by_side() -> None:
 def test_it_compares_all_rules_as_json() -> None:
     result = CliRunner().invoke(tally, [str(ASSEN), "--compare", "--json"])
     rules = json.loads(result.stdout)["rules"]
-    assert set(rules) == {"greedy", "greedy-no-skip", "greedy-threshold", "mes", "mes-fill", "mes-uncompleted",
-                          "mes-pabutools", "mes-checker", "phragmen"}
+    assert set(rules) == {
+        "greedy",
+        "greedy-no-skip",
+        "greedy-threshold",
+        "mes",
+        "mes-fill",
+        "mes-uncompleted",
+        "mes-pabutools",
+        "mes-checker",
+        "phragmen",
+    }
 
 
 def test_it_reports_a_malformed_file_in_one_line_with_exit_code_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pb"
-    bad.write_text("META\nkey;value\nbudget;lots\nvote_type;approval\nPROJECTS\nproject_id;cost\nVOTES\n"
-                   "voter_id;vote\n")
+    bad.write_text(
+        "META\nkey;value\nbudget;lots\nvote_type;approval\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n"
+    )
     result = CliRunner().invoke(tally, [str(bad)])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0

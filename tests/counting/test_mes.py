@@ -126,7 +126,8 @@ def test_it_resolves_a_tie_that_float_arithmetic_only_sees_as_a_near_tie() -> No
     # Budget 1 among 3 voters (1/3 each, not a float). After A, every voter holds 1/3 - 1/10; B and C then
     # cost their supporters exactly the same per unit of utility, which pb must see as a tie.
     election = Election.build(
-        1, {"A": Fraction(3, 10), "B": Fraction(1, 5), "C": Fraction(1, 5)},
+        1,
+        {"A": Fraction(3, 10), "B": Fraction(1, 5), "C": Fraction(1, 5)},
         [["A", "B"], ["A", "C"], ["A", "B", "C"]],
     )
     outcome = mes(election)

@@ -9,14 +9,40 @@ from pb.counting.pabulib import PabulibError, parse_pabulib, write_pabulib
 
 VALID = (
     "META\nkey;value\ndescription;fuzz\nbudget;100\nvote_type;cumulative\nmax_length;3\n"
-    "PROJECTS\nproject_id;cost;name\n1;40;One\n2;60.5;\"Two; \"\"quoted\"\"\"\n3;999999999;Gone\n"
+    'PROJECTS\nproject_id;cost;name\n1;40;One\n2;60.5;"Two; ""quoted"""\n3;999999999;Gone\n'
     "VOTES\nvoter_id;vote;points\na;1,2;1,2\nb;2,3;3,1\nc;1,1;2,2\n"
 )
 # Pieces of the format, so that random text often comes close to a valid file and reaches deep checks.
 TOKENS = st.sampled_from(
-    ["META", "PROJECTS", "VOTES", "key;value", "project_id;cost", "voter_id;vote", "voter_id;vote;points",
-     "budget;", "vote_type;approval", "vote_type;ordinal", "1;40", "2;5,5", "a;1,2", "b;1;", "\n", "\r\n",
-     ";", ",", '"', '""', "999999999", "-1", "1e5", "\x00", "\ufeff", "0.5", "max_length;x"]
+    [
+        "META",
+        "PROJECTS",
+        "VOTES",
+        "key;value",
+        "project_id;cost",
+        "voter_id;vote",
+        "voter_id;vote;points",
+        "budget;",
+        "vote_type;approval",
+        "vote_type;ordinal",
+        "1;40",
+        "2;5,5",
+        "a;1,2",
+        "b;1;",
+        "\n",
+        "\r\n",
+        ";",
+        ",",
+        '"',
+        '""',
+        "999999999",
+        "-1",
+        "1e5",
+        "\x00",
+        "\ufeff",
+        "0.5",
+        "max_length;x",
+    ]
 )
 
 

@@ -66,11 +66,22 @@ def _as_dict(outcome: Outcome, election: Election) -> dict[str, Any]:
 
 @click.command("tally")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--rule", "rule_name", type=click.Choice(list(CLI_NAMES)), default="mes", show_default=True,
-              help="Counting rule; mes is the Method of Equal Shares completed as equalshares.net does.")
-@click.option("--ties", type=click.Choice(["default", "pabutools"]), default="default", show_default=True,
-              help="default: lower cost, then more votes, then the file's project order as the lot; "
-                   "pabutools: project ids as strings.")
+@click.option(
+    "--rule",
+    "rule_name",
+    type=click.Choice(list(CLI_NAMES)),
+    default="mes",
+    show_default=True,
+    help="Counting rule; mes is the Method of Equal Shares completed as equalshares.net does.",
+)
+@click.option(
+    "--ties",
+    type=click.Choice(["default", "pabutools"]),
+    default="default",
+    show_default=True,
+    help="default: lower cost, then more votes, then the file's project order as the lot; "
+    "pabutools: project ids as strings.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--compare", is_flag=True, help="Count with every rule and show the outcomes side by side.")
 def tally(file: Path, rule_name: str, ties: TieOrder, as_json: bool, compare: bool) -> None:
@@ -86,9 +97,14 @@ def tally(file: Path, rule_name: str, ties: TieOrder, as_json: bool, compare: bo
     names = list(CLI_NAMES) if compare else [rule_name]
     outcomes = {name: _count(name, election, ties, prepared) for name in names}
     if as_json:
-        body: dict[str, Any] = {"file": file.name, "digest": digest, "ties_order": ties,
-                                "vote_type": election.vote_type, "voters": election.n_voters,
-                                "budget": _number(election.budget)}
+        body: dict[str, Any] = {
+            "file": file.name,
+            "digest": digest,
+            "ties_order": ties,
+            "vote_type": election.vote_type,
+            "voters": election.n_voters,
+            "budget": _number(election.budget),
+        }
         if compare:
             body["rules"] = {
                 name: ({"error": outcome} if isinstance(outcome, str) else _as_dict(outcome, election))
@@ -128,13 +144,17 @@ def _print_outcome(data: PabulibFile, election: Election, name: str, ties: TieOr
     for position, project_id in enumerate(outcome.selected, 1):
         index = election.index(project_id)
         cost = election.projects[index].cost
-        click.echo(f"  {position:>3}. {project_id:<12} cost {cost!s:>12}  votes {supporters[index]:>7}  "
-                   f"{names.get(project_id, '')[:60]}")
+        click.echo(
+            f"  {position:>3}. {project_id:<12} cost {cost!s:>12}  votes {supporters[index]:>7}  "
+            f"{names.get(project_id, '')[:60]}"
+        )
     share = float(Fraction(outcome.total_cost) / Fraction(election.budget)) if election.budget else 0.0
     click.echo(f"Money used: {outcome.total_cost} of {election.budget} ({share:.1%})")
     if outcome.endowment is not None:
-        click.echo(f"Final endowment per voter: {outcome.endowment} (~{float(outcome.endowment):.2f}); "
-                   f"MES runs: {outcome.mes_runs}")
+        click.echo(
+            f"Final endowment per voter: {outcome.endowment} (~{float(outcome.endowment):.2f}); "
+            f"MES runs: {outcome.mes_runs}"
+        )
     click.echo(f"Ties resolved: {len(outcome.ties)}")
     for tie in outcome.ties:
         click.echo(f"  step {tie.step}: {', '.join(tie.tied)} -> {tie.chosen} ({tie.criterion})")
@@ -149,8 +169,10 @@ def _print_comparison(data: PabulibFile, election: Election, outcomes: dict[str,
         if isinstance(outcome, str):
             click.echo(f"{name:<{width}}  n/a: {outcome}")
         else:
-            click.echo(f"{name:<{width}}  {len(outcome.selected):>3} funded, money used {outcome.total_cost!s:>12}, "
-                       f"ties {len(outcome.ties)}")
+            click.echo(
+                f"{name:<{width}}  {len(outcome.selected):>3} funded, money used {outcome.total_cost!s:>12}, "
+                f"ties {len(outcome.ties)}"
+            )
     click.echo("\nproject".ljust(14) + " ".join(f"{name[:10]:>10}" for name in names))
     funded = {name: set(o.selected) if not isinstance(o, str) else set() for name, o in outcomes.items()}
     for project in election.projects:

@@ -531,8 +531,12 @@ def mes(election: Election, *, ties: TieOrder = "default", prepared: Prepared | 
 
 
 def mes_add1(
-    election: Election, *, ties: TieOrder = "pabutools", prepared: Prepared | None = None,
-    progress: Progress | None = None, skip: bool = True,
+    election: Election,
+    *,
+    ties: TieOrder = "pabutools",
+    prepared: Prepared | None = None,
+    progress: Progress | None = None,
+    skip: bool = True,
 ) -> Outcome:
     """pabutools 1.2.3 `method_of_equal_shares(..., voter_budget_increment=1)`."""
     prepared = prepared or prepare(election)
@@ -562,8 +566,13 @@ def mes_add1(
 
 
 def mes_add1_es(
-    election: Election, *, ties: TieOrder = "default", prepared: Prepared | None = None,
-    progress: Progress | None = None, rule: str = "mes_add1_es", skip: bool = True,
+    election: Election,
+    *,
+    ties: TieOrder = "default",
+    prepared: Prepared | None = None,
+    progress: Progress | None = None,
+    rule: str = "mes_add1_es",
+    skip: bool = True,
 ) -> Outcome:
     """equalshares.net: floor(budget/voters), +1 per step, until exhaustive or the next step overspends."""
     prepared = prepared or prepare(election)
@@ -617,8 +626,14 @@ def mes_add1u_es(
     )
 
 
-def mes_add1_checker(election: Election, *, ties: TieOrder = "default", prepared: Prepared | None = None,
-                     progress: Progress | None = None, skip: bool = True) -> Outcome:
+def mes_add1_checker(
+    election: Election,
+    *,
+    ties: TieOrder = "default",
+    prepared: Prepared | None = None,
+    progress: Progress | None = None,
+    skip: bool = True,
+) -> Outcome:
     """Pabulib checker: budget/voters, then floor(budget/voters)+1, +2, ... while the outcome fits."""
     prepared = prepared or prepare(election)
     if election.n_voters == 0:

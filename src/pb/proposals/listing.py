@@ -42,7 +42,7 @@ def _matching(dialect: str, search: str) -> ColumnElement[bool] | None:
         )
         return Proposal.id.in_(fts.columns(column("rowid")))
     # PostgreSQL: the stored column search_vector, indexed by ix_proposals_fts (migration 0002).
-    document = literal_column("proposals.search_vector")
+    document: ColumnElement[Any] = literal_column("proposals.search_vector")
     return document.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), postgresql_tsquery(words)))
 
 

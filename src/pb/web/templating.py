@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import jinja2
 from jinja2 import pass_context
@@ -96,7 +96,8 @@ def build_environment(settings: Settings) -> jinja2.Environment:
             return f"?lang={language}"
         query = request.scope.get("query_string", b"").decode("latin-1")
         kept = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key != "lang"]
-        return request.url.path + "?" + urlencode([*kept, ("lang", language)])
+        path: str = request.url.path
+        return path + "?" + urlencode([*kept, ("lang", language)])
 
     @pass_context
     def translate(context: Context, message: str) -> str:

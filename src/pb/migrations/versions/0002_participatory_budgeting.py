@@ -12,7 +12,6 @@ from alembic import op
 
 import pb.db
 
-
 revision: str = "0002_participatory_budgeting"
 down_revision: str | None = "0001_foundation"
 branch_labels: str | Sequence[str] | None = None
