@@ -47,3 +47,22 @@ def test_dates_and_money_are_written_the_way_each_language_writes_them() -> None
 def test_switching_language_keeps_the_pages_other_parameters(client: FormClient) -> None:
     page = client.get("/processes?q=puisto&page=2&lang=fi").text
     assert 'href="/processes?q=puisto&amp;page=2&amp;lang=sv"' in page
+
+
+def test_texts_inside_shared_macros_follow_the_page_language(
+    client: FormClient, db: object, personas: dict[str, object]
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from tests.comments.factories import add_comment, make_proposal
+    from tests.conftest import make_process
+    from tests.personas import AINO, SIXTEN
+
+    assert isinstance(db, Session)
+    proposal = make_proposal(db, make_process(db), personas[SIXTEN.email])  # type: ignore[arg-type]
+    add_comment(db, proposal, personas[SIXTEN.email])  # type: ignore[arg-type]
+    client.log_in(AINO)
+    english = client.get(f"/proposals/{proposal.id}?lang=en").text
+    assert "Report proposal" in english and "Report comment" in english and "Up-vote" in english
+    swedish = client.get(f"/proposals/{proposal.id}?lang=sv").text
+    assert "Report comment" not in swedish and "Ilmoita" not in swedish
