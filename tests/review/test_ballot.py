@@ -24,6 +24,18 @@ def projects(db: Session) -> list[Project]:
     return list(db.scalars(select(Project).order_by(Project.id)))
 
 
+def benches_on_the_ballot(client: FormClient, db: Session, personas: dict[str, User]) -> tuple[Process, Proposal]:
+    """Anna, an admin, puts Aino's feasible proposal "Benches" (1,000 €) on the city-wide ballot."""
+    process = make_process(db, open_phase="review")
+    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
+    mark_feasible(db, proposal, 100_000)
+    client.log_in(ANNA)
+    client.submit(
+        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
+    )
+    return process, proposal
+
+
 def test_a_feasible_proposal_goes_on_the_ballot_one_by_one_with_the_amount_given(
     client: FormClient, db: Session, personas: dict[str, User]
 ) -> None:
@@ -130,13 +142,7 @@ def test_a_district_budget_takes_only_proposals_for_that_district(
 
 
 def test_staff_edit_a_project_before_voting_starts(client: FormClient, db: Session, personas: dict[str, User]) -> None:
-    process = make_process(db, open_phase="review")
-    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
-    mark_feasible(db, proposal, 100_000)
-    client.log_in(ANNA)
-    client.submit(
-        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
-    )
+    _process, _proposal = benches_on_the_ballot(client, db, personas)
     [project] = projects(db)
 
     response = client.submit(
@@ -151,13 +157,7 @@ def test_staff_edit_a_project_before_voting_starts(client: FormClient, db: Sessi
 
 
 def test_edits_are_refused_after_voting_starts(client: FormClient, db: Session, personas: dict[str, User]) -> None:
-    process = make_process(db, open_phase="review")
-    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
-    mark_feasible(db, proposal, 100_000)
-    client.log_in(ANNA)
-    client.submit(
-        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
-    )
+    process, _proposal = benches_on_the_ballot(client, db, personas)
     [project] = projects(db)
     start_voting(db, process)
 
@@ -226,13 +226,7 @@ def test_a_reviewer_sees_the_ballot_but_cannot_change_it(
 def test_staff_take_a_project_off_the_ballot_with_a_public_reason_before_voting(
     client: FormClient, db: Session, personas: dict[str, User]
 ) -> None:
-    process = make_process(db, open_phase="review")
-    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
-    mark_feasible(db, proposal, 100_000)
-    client.log_in(ANNA)
-    client.submit(
-        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
-    )
+    _process, proposal = benches_on_the_ballot(client, db, personas)
     [project] = projects(db)
 
     without_reason = client.submit(f"/review/projects/{project.id}/remove", {"reason": " "})
@@ -250,13 +244,7 @@ def test_staff_take_a_project_off_the_ballot_with_a_public_reason_before_voting(
 def test_a_project_stays_on_the_ballot_once_voting_has_started(
     client: FormClient, db: Session, personas: dict[str, User]
 ) -> None:
-    process = make_process(db, open_phase="review")
-    proposal = make_proposal(db, process, personas[AINO.email], "Benches")
-    mark_feasible(db, proposal, 100_000)
-    client.log_in(ANNA)
-    client.submit(
-        f"/review/processes/{process.id}/ballot", {"proposals": [str(proposal.id)], "budget": str(city_wide(process))}
-    )
+    process, _proposal = benches_on_the_ballot(client, db, personas)
     start_voting(db, process)
     [project] = projects(db)
 
