@@ -21,16 +21,22 @@ from redis.asyncio import Redis
 from pb.accounts.controllers import AccountController, AccountPageController
 from pb.accounts.services import password_hasher
 from pb.admin.controllers import AdminController
+from pb.assisted.controllers import ROUTES as ASSISTED_ROUTES
 from pb.audit.controllers import AuditController
 from pb.comments.controllers import ROUTES as COMMENT_ROUTES
 from pb.db import Database
+from pb.eligibility.controllers import ROUTES as ELIGIBILITY_ROUTES
 from pb.mail import Mailer
 from pb.moderation.controllers import ROUTES as MODERATION_ROUTES
+from pb.paper.controllers import ROUTES as PAPER_ROUTES
+from pb.participation.controllers import ROUTES as PARTICIPATION_ROUTES
 from pb.processes.controllers import ROUTES as PROCESS_ROUTES
 from pb.proposals.controllers import ROUTES as PROPOSAL_ROUTES
 from pb.review.controllers import ROUTES as REVIEW_ROUTES
 from pb.settings import Settings
 from pb.site.controllers import SiteController
+from pb.voting.controllers import ROUTES as VOTING_ROUTES
+from pb.voting.secrecy import Keys
 from pb.web import errors
 from pb.web.auth import LoginRequired
 from pb.web.deps import Services, provide_db, provide_services
@@ -66,6 +72,9 @@ def create_app(settings: Settings) -> PbApp:
         ),
         reset_limit=Limit("reset", settings.reset_requests_per_account, settings.reset_requests_per_address, 3600),
         register_limit=Limit("register", 5, 20, settings.throttle_window_seconds),
+        voting_keys=Keys(settings.secret_key),
+        code_limit=Limit("voting-code", 5, 30, settings.throttle_window_seconds),
+        census_limit=Limit("census-check", 5, 30, settings.throttle_window_seconds),
     )
 
     async def close_connections() -> None:
@@ -85,6 +94,11 @@ def create_app(settings: Settings) -> PbApp:
             *COMMENT_ROUTES,
             *MODERATION_ROUTES,
             *REVIEW_ROUTES,
+            *VOTING_ROUTES,
+            *ELIGIBILITY_ROUTES,
+            *ASSISTED_ROUTES,
+            *PAPER_ROUTES,
+            *PARTICIPATION_ROUTES,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -5,10 +5,13 @@ from pb.audit import models as audit_models
 from pb.comments import models as comments_models
 from pb.db import Base
 from pb.districts import models as districts_models
+from pb.eligibility import models as eligibility_models
 from pb.moderation import models as moderation_models
+from pb.paper import models as paper_models
 from pb.processes import models as processes_models
 from pb.proposals import models as proposals_models
 from pb.review import models as review_models
+from pb.voting import models as voting_models
 
 __all__ = [
     "Base",
@@ -16,8 +19,11 @@ __all__ = [
     "audit_models",
     "comments_models",
     "districts_models",
+    "eligibility_models",
     "moderation_models",
+    "paper_models",
     "processes_models",
     "proposals_models",
     "review_models",
+    "voting_models",
 ]

@@ -7,6 +7,8 @@ that is when people who need the help most are reading them (SC 3.3.1).
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -879,6 +881,18 @@ ROUTES = {
     "/static/{file_path:path}": [],
     "/proposals/{proposal_id:int}/images/{image_id:int}": [],
 }
+
+
+# Later domains keep their page scenarios in modules of their own, tests/browser/pages_<domain>.py, each with a
+# PAGES and a ROUTES dict shaped like the ones above (scenarios take page, app, site, language). They are merged
+# here, so one inventory and one parametrised axe test cover every page.
+for _module_info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda info: info.name):
+    if _module_info.name.startswith("pages_"):
+        _module = importlib.import_module(f"tests.browser.{_module_info.name}")
+        assert not PAGES.keys() & _module.PAGES.keys(), f"{_module_info.name} reuses a page name"
+        PAGES.update(_module.PAGES)
+        for _route, _names in _module.ROUTES.items():
+            ROUTES.setdefault(_route, []).extend(_names)
 
 
 # GET routes added after this suite was written, waiting for their scenarios in PAGES. Keep it empty: a new page

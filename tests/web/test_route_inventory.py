@@ -25,10 +25,20 @@ PUBLIC_GET_PATHS = (
     "/processes", "/processes/{slug:str}", "/processes/{slug:str}/proposals",
     "/proposals/{proposal_id:int}", "/proposals/{proposal_id:int}/images/{image_id:int}",
     "/proposals/{proposal_id:int}/comments", "/comments/{comment_id:int}",
+    # Voting: code voters have no account, and the voting page tells a visitor how to get the right to vote.
+    "/processes/{slug:str}/vote", "/processes/{slug:str}/vote/code", "/processes/{slug:str}/vote/{budget_id:int}",
+    "/processes/{slug:str}/vote/{budget_id:int}/done",
+    # Verifiability: anyone checks a receipt and reads the anonymised ballots once results are out.
+    "/processes/{slug:str}/receipt", "/processes/{slug:str}/ballots/{budget_id:int}",
+    "/processes/{slug:str}/participation",
 )  # fmt: skip
 # Forms that by their nature come from people who are not signed in (or are signing out).
 PUBLIC_POST_PATHS = (
     "/register", "/verify-email/{token:str}", "/login", "/logout", "/password-reset", "/password-reset/{token:str}",
+    # Voting with a letter's code needs no account (the handlers find the voter in the session).
+    "/processes/{slug:str}/vote/code", "/processes/{slug:str}/vote/code/forget",
+    "/processes/{slug:str}/vote/{budget_id:int}", "/processes/{slug:str}/vote/{budget_id:int}/total",
+    "/processes/{slug:str}/vote/{budget_id:int}/cast", "/processes/{slug:str}/receipt",
 )  # fmt: skip
 PUBLIC_ROUTES = {("GET", path) for path in PUBLIC_GET_PATHS} | {("POST", path) for path in PUBLIC_POST_PATHS}
 Kind = Literal["public", "account", "staff"]

@@ -42,6 +42,63 @@ PHASE_INVITATIONS = {
 }
 
 
+class BallotFormat(StrEnum):
+    """How a ballot of a budget is filled in (set per budget by an admin)."""
+
+    APPROVAL = "approval"  # choose projects whose total cost stays within the budget ("knapsack")
+    K_APPROVAL = "k_approval"  # choose between 1 and k projects
+    CUMULATIVE = "cumulative"  # distribute P points, at most m per project
+    RANKED = "ranked"  # order up to k projects
+
+
+BALLOT_FORMAT_LABELS = {
+    BallotFormat.APPROVAL: N_("Choose projects within the budget"),
+    BallotFormat.K_APPROVAL: N_("Choose up to a number of projects"),
+    BallotFormat.CUMULATIVE: N_("Distribute points"),
+    BallotFormat.RANKED: N_("Rank projects"),
+}
+
+
+class BudgetRule(StrEnum):
+    """Which budgets of a process a voter votes in."""
+
+    ALL = "all"  # every budget of the process
+    CITYWIDE_PLUS_ONE = "citywide_plus_one"  # the city-wide budgets and one district budget of their choice
+    OWN_DISTRICT = "own_district"  # the city-wide budgets and their own district's budgets
+
+
+BUDGET_RULE_LABELS = {
+    BudgetRule.ALL: N_("Every budget of the round"),
+    BudgetRule.CITYWIDE_PLUS_ONE: N_("The city-wide budget and one district of the voter's choice"),
+    BudgetRule.OWN_DISTRICT: N_("The city-wide budget and the voter's own district"),
+}
+
+
+class VotingMethod(StrEnum):
+    """How a person shows they may vote. Each process accepts some of these."""
+
+    # Online, signed in, identifier and birth date checked against the imported census. Weak on its own:
+    # identifiers are not secret.
+    CENSUS = "census"
+    # Online, signed in, census check together with the voting code from the letter sent to the person.
+    CENSUS_AND_CODE = "census_and_code"
+    # Online with the voting code from the letter only, without an account.
+    CODE = "code"
+    # With a voting assistant who checks an identity document in person.
+    ASSISTED = "assisted"
+    # On a paper ballot at a staffed voting point, entered later in double-checked batches.
+    PAPER = "paper"
+
+
+VOTING_METHOD_LABELS = {
+    VotingMethod.CENSUS: N_("Online with the census check (identifier and birth date)"),
+    VotingMethod.CENSUS_AND_CODE: N_("Online with the census check and the voting code from the letter"),
+    VotingMethod.CODE: N_("Online with the voting code from the letter, without an account"),
+    VotingMethod.ASSISTED: N_("With a voting assistant"),
+    VotingMethod.PAPER: N_("On paper"),
+}
+
+
 class Multilingual:
     """Admin-entered text kept in Finnish, Swedish and English; missing languages fall back to Finnish."""
 
@@ -65,6 +122,12 @@ class Process(Base, Multilingual):
     is_published: Mapped[bool] = mapped_column(default=False)
     # Age bands used for eligible population and turnout, e.g. ["12-17", "18-29", "30-64", "65+"].
     age_bands: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Voting rules. The minimum age applies on the last day of voting (Europe/Helsinki).
+    minimum_age: Mapped[int] = mapped_column(default=12)
+    budget_rule: Mapped[str] = mapped_column(String(30), default=BudgetRule.ALL)
+    voting_methods: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: [VotingMethod.CENSUS, VotingMethod.ASSISTED, VotingMethod.PAPER]
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     phases: Mapped[list[Phase]] = relationship(
@@ -155,6 +218,13 @@ class Budget(Base, Multilingual):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(default=0)
+    # The ballot's format and its limits (see pb.voting.rules for what each means per format).
+    ballot_format: Mapped[str] = mapped_column(String(20), default=BallotFormat.APPROVAL)
+    min_spend_percent: Mapped[int] = mapped_column(default=0)
+    min_choices: Mapped[int | None] = mapped_column()
+    max_choices: Mapped[int | None] = mapped_column()
+    points_total: Mapped[int | None] = mapped_column()
+    points_per_project: Mapped[int | None] = mapped_column()
 
     process: Mapped[Process] = relationship(back_populates="budgets")
     projects: Mapped[list[Project]] = relationship(

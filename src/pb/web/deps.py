@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.mail import Mailer
 from pb.settings import Settings
+from pb.voting.secrecy import Keys
 from pb.web.throttle import Limit, Throttle
 
 
@@ -24,6 +25,11 @@ class Services:
     login_limit: Limit
     reset_limit: Limit
     register_limit: Limit
+    # Voting: the keyed hashes of identifiers, codes and ballot links, and throttles on guessing codes and
+    # identifiers (per entered value and per client address).
+    voting_keys: Keys
+    code_limit: Limit
+    census_limit: Limit
 
 
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:

@@ -1,0 +1,1 @@
+"""Paper ballots: the register of paper voters and double-entered batches."""

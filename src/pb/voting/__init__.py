@@ -1,0 +1,1 @@
+"""Casting ballots: ballot rules, secrecy, receipts and the voting page."""

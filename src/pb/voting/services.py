@@ -1,0 +1,276 @@
+"""Casting and finding ballots: which budgets a voter votes in, the server-side rule check, the two-table write.
+
+Every channel (online, code, assisted, paper register) ends in a `Voter`: a keyed hash that is the same for one
+person across channels, plus what statistics need. The web layers build a Voter; this module never sees an
+identifier, a code or an account.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pb.i18n import N_
+from pb.processes.models import Budget, BudgetRule, PhaseKind, Process, Project
+from pb.voting import rules
+from pb.voting.models import Ballot, BallotStatus, Channel, VoterRecord
+from pb.voting.secrecy import Keys, new_receipt, normalise_code, receipt_hash
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@dataclass(frozen=True)
+class Voter:
+    """A person about to vote, as far as voting needs to know them."""
+
+    key: str  # Keys.person(identifier), or Keys.code_voter(code id) for code-only voters
+    channel: Channel
+    district_id: int | None  # home district (from the census or the code's letter)
+    age_band: str | None
+    # The account, when there is one: for the summary email and the "my ballot" page. Never stored with a ballot.
+    user_id: int | None = None
+
+
+@dataclass
+class VotingRefused(Exception):
+    """The ballot cannot be cast. `message` is an untranslated msgid; `problems` the ballot's broken rules."""
+
+    message: str
+    params: Mapping[str, int | str] = field(default_factory=dict)
+    problems: list[rules.Problem] = field(default_factory=list)
+
+
+# --- time and age ------------------------------------------------------------------------------------------
+
+
+def voting_is_open(process: Process, now: datetime) -> bool:
+    return process.is_open_for(PhaseKind.VOTING, now)
+
+
+def voting_has_ended(process: Process, now: datetime) -> bool:
+    phase = process.phase(PhaseKind.VOTING)
+    return phase is not None and phase.state(now) == "ended"
+
+
+def last_voting_day(process: Process) -> date | None:
+    """The calendar day (Europe/Helsinki) of the last moment of voting; the minimum age applies on it."""
+    phase = process.phase(PhaseKind.VOTING)
+    if phase is None:
+        return None
+    # The phase ends at an instant (e.g. midnight); the last day of voting is the day of the instant before it.
+    last_moment = phase.effective_end.astimezone(HELSINKI)
+    day = last_moment.date()
+    if last_moment.time() == datetime.min.time():
+        day = date.fromordinal(day.toordinal() - 1)
+    return day
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def age_band(bands: Sequence[str], age: int) -> str | None:
+    """The process's band ("12-17", "65+") that holds `age`, or None."""
+    for band in bands:
+        text = band.strip()
+        try:
+            if text.endswith("+"):
+                if age >= int(text[:-1]):
+                    return band
+            elif "-" in text:
+                low, high = (int(part) for part in text.split("-", 1))
+                if low <= age <= high:
+                    return band
+        except ValueError:
+            continue
+    return None
+
+
+def old_enough(process: Process, birth_date: date) -> bool:
+    day = last_voting_day(process)
+    return day is not None and age_on(birth_date, day) >= process.minimum_age
+
+
+# --- which budgets -----------------------------------------------------------------------------------------
+
+
+def slot_for(process: Process, budget: Budget) -> str:
+    """The voter-record slot: one per budget, except that under the city-wide-plus-one-district rule all
+    district budgets share one, so the database itself keeps a voter to one district."""
+    if process.budget_rule == BudgetRule.CITYWIDE_PLUS_ONE and budget.district_id is not None:
+        return "district"
+    return f"budget:{budget.id}"
+
+
+def budgets_for(process: Process, voter: Voter) -> list[Budget]:
+    """The budgets this voter may vote in under the process's rule (before any choice of district)."""
+    if process.budget_rule == BudgetRule.OWN_DISTRICT:
+        return [b for b in process.budgets if b.district_id is None or b.district_id == voter.district_id]
+    return list(process.budgets)
+
+
+async def voter_records(db: AsyncSession, process: Process, voter: Voter) -> list[VoterRecord]:
+    query = select(VoterRecord).where(VoterRecord.process_id == process.id, VoterRecord.voter_key == voter.key)
+    return list(await db.scalars(query))
+
+
+def refusal_for_budget(process: Process, budget: Budget, voter: Voter, records: Iterable[VoterRecord]) -> str | None:
+    """Why this voter may not vote in this budget (a msgid), or None."""
+    if budget not in budgets_for(process, voter):
+        return N_("You can vote only in the city-wide budget and in your own district's budget.")
+    slot = slot_for(process, budget)
+    for record in records:
+        if record.slot == slot and record.budget_id != budget.id:
+            return N_("You have already voted in another district's budget. You can change that ballot instead.")
+    return None
+
+
+# --- ballots -----------------------------------------------------------------------------------------------
+
+
+def ballot_rules(budget: Budget) -> rules.BallotRules:
+    return rules.BallotRules(
+        format=rules.Format(budget.ballot_format),
+        budget_cents=budget.amount_cents,
+        min_spend_percent=budget.min_spend_percent,
+        min_choices=budget.min_choices,
+        max_choices=budget.max_choices,
+        points_total=budget.points_total,
+        points_per_project=budget.points_per_project,
+    )
+
+
+async def projects_of(db: AsyncSession, budget: Budget) -> list[Project]:
+    return list(await db.scalars(select(Project).where(Project.budget_id == budget.id).order_by(Project.id)))
+
+
+def encode_choices(choices: Mapping[int, int]) -> list[list[int]]:
+    return [[project, value] for project, value in sorted(choices.items())]
+
+
+def decode_choices(stored: Iterable[Any]) -> dict[int, int]:
+    return {int(project): int(value) for project, value in stored}
+
+
+def _insert(db: AsyncSession, table: Any) -> Any:
+    # Both dialects have INSERT ... ON CONFLICT; SQLAlchemy spells it per dialect.
+    return postgresql_insert(table) if db.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
+
+
+async def cast_ballot(
+    db: AsyncSession,
+    keys: Keys,
+    process: Process,
+    budget: Budget,
+    voter: Voter,
+    choices: Mapping[int, int],
+    now: datetime,
+) -> str:
+    """Stores the ballot (replacing the voter's earlier one in this budget) and returns its new receipt code.
+
+    Raises VotingRefused when voting is not open, the budget is not the voter's, or the ballot breaks a rule.
+    One transaction; the unique keys make 50 concurrent submissions of one voter end as one record and one
+    ballot (the last one written counts).
+    """
+    if not voting_is_open(process, now):
+        if voting_has_ended(process, now):
+            raise VotingRefused(N_("Voting has closed. Your ballot was not saved."))
+        raise VotingRefused(N_("Voting has not started yet."))
+    if budget.process_id != process.id:
+        raise VotingRefused(N_("This budget is not part of this round."))
+    refusal = refusal_for_budget(process, budget, voter, await voter_records(db, process, voter))
+    if refusal:
+        raise VotingRefused(refusal)
+    costs = {project.id: project.cost_cents for project in await projects_of(db, budget)}
+    broken = rules.problems(ballot_rules(budget), costs, choices)
+    if broken:
+        raise VotingRefused(N_("The ballot breaks the rules of this budget."), problems=broken)
+    # End the reading transaction, so that the writing one begins with a write: on SQLite a transaction that
+    # reads first and then writes cannot wait for the lock and fails at once when another voter wrote between.
+    await db.commit()
+    return await store_ballot(db, keys, process, budget, voter, choices, now)
+
+
+async def store_ballot(
+    db: AsyncSession,
+    keys: Keys,
+    process: Process,
+    budget: Budget,
+    voter: Voter,
+    choices: Mapping[int, int],
+    now: datetime,
+    *,
+    receipt: str | None = None,
+) -> str:
+    """The write of `cast_ballot`, without its checks (the demo data uses it for a round that has ended).
+    Writes the voter record and the ballot in one transaction and commits; returns the receipt code."""
+    table = VoterRecord.__table__
+    record = _insert(db, table).values(
+        process_id=process.id,
+        budget_id=budget.id,
+        voter_key=voter.key,
+        slot=slot_for(process, budget),
+        channel=voter.channel,
+        district_id=voter.district_id,
+        age_band=voter.age_band,
+        first_voted_at=now,
+        last_voted_at=now,
+    )
+    record = record.on_conflict_do_update(
+        index_elements=["process_id", "voter_key", "slot"],
+        set_={"last_voted_at": record.excluded.last_voted_at, "channel": record.excluded.channel},
+        # Under the one-district rule the slot may hold another district's budget: then nothing is updated.
+        where=table.c.budget_id == record.excluded.budget_id,
+    ).returning(table.c.id)
+    if (await db.execute(record)).scalar_one_or_none() is None:
+        await db.rollback()
+        raise VotingRefused(
+            N_("You have already voted in another district's budget. You can change that ballot instead.")
+        )
+    receipt = receipt or new_receipt()
+    ballot = _insert(db, Ballot.__table__).values(
+        id=secrets.token_hex(16),
+        budget_id=budget.id,
+        link=keys.ballot_link(budget.id, voter.key),
+        choices=encode_choices(choices),
+        receipt_hash=receipt_hash(receipt),
+        is_paper=False,
+        status=BallotStatus.COUNTED,
+    )
+    ballot = ballot.on_conflict_do_update(
+        index_elements=["budget_id", "link"],
+        set_={"choices": ballot.excluded.choices, "receipt_hash": ballot.excluded.receipt_hash},
+    )
+    await db.execute(ballot)
+    await db.commit()
+    return receipt
+
+
+async def current_ballot(db: AsyncSession, keys: Keys, budget: Budget, voter: Voter) -> Ballot | None:
+    """The voter's ballot in this budget, for the voter themself (staff pages never call this)."""
+    link = keys.ballot_link(budget.id, voter.key)
+    return await db.scalar(select(Ballot).where(Ballot.budget_id == budget.id, Ballot.link == link))
+
+
+async def ballot_by_receipt(db: AsyncSession, budget_ids: Iterable[int], receipt: str) -> Ballot | None:
+    """The ballot a receipt code belongs to, among these budgets' ballots; a replaced ballot's old receipt
+    finds nothing."""
+    if len(normalise_code(receipt)) != 16:
+        return None
+    query = select(Ballot).where(Ballot.budget_id.in_(list(budget_ids)), Ballot.receipt_hash == receipt_hash(receipt))
+    return await db.scalar(query)
+
+
+async def counted_ballots(db: AsyncSession, budget: Budget) -> list[Ballot]:
+    """The ballots that count, ordered by their random ids (so the order says nothing about time)."""
+    query = select(Ballot).where(Ballot.budget_id == budget.id, Ballot.status == BallotStatus.COUNTED)
+    return list(await db.scalars(query.order_by(Ballot.id)))
