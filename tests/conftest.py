@@ -158,6 +158,7 @@ def settings(database_url: str, tmp_path: Path, smtp_server: tuple[Controller, M
         smtp_port=smtp_server[0].port,
         mail_dir=tmp_path / "mail",
         session_dir=tmp_path / "sessions",
+        report_cache_dir=tmp_path / "reports",
         **CHEAP_ARGON2,  # type: ignore[arg-type]
     )
 

@@ -32,6 +32,7 @@ from pb.paper.controllers import ROUTES as PAPER_ROUTES
 from pb.participation.controllers import ROUTES as PARTICIPATION_ROUTES
 from pb.processes.controllers import ROUTES as PROCESS_ROUTES
 from pb.proposals.controllers import ROUTES as PROPOSAL_ROUTES
+from pb.reports.services import ReportCache, Reports
 from pb.review.controllers import ROUTES as REVIEW_ROUTES
 from pb.settings import Settings
 from pb.site.controllers import SiteController
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> PbApp:
         voting_keys=Keys(settings.secret_key),
         code_limit=Limit("voting-code", 5, 30, settings.throttle_window_seconds),
         census_limit=Limit("census-check", 5, 30, settings.throttle_window_seconds),
+        reports=Reports(settings, cache=ReportCache(settings.report_cache_dir), logo=settings.municipality_logo),
     )
 
     async def close_connections() -> None:

@@ -48,6 +48,9 @@ class Settings:
     throttle_window_seconds: int = 900
     # Content reported by this many different people is hidden until a moderator decides (issue 3).
     auto_hide_reports: int = 3
+    # Reports: the logo on report covers (PNG or SVG; none: the name only) and where finished PDFs are cached.
+    municipality_logo: Path | None = None
+    report_cache_dir: Path = field(default_factory=lambda: Path("var/reports"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +100,8 @@ class Settings:
             argon2_memory_cost_kib=integer("PB_ARGON2_MEMORY_COST_KIB", defaults.argon2_memory_cost_kib),
             argon2_parallelism=integer("PB_ARGON2_PARALLELISM", defaults.argon2_parallelism),
             auto_hide_reports=integer("PB_AUTO_HIDE_REPORTS", defaults.auto_hide_reports),
+            municipality_logo=Path(logo) if (logo := text("PB_MUNICIPALITY_LOGO", None)) else None,
+            report_cache_dir=Path(text("PB_REPORT_CACHE_DIR", str(defaults.report_cache_dir)) or "var/reports"),
         )
         settings.validate()
         return settings

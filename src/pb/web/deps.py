@@ -11,6 +11,7 @@ from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.mail import Mailer
+from pb.reports.services import Reports
 from pb.settings import Settings
 from pb.voting.secrecy import Keys
 from pb.web.throttle import Limit, Throttle
@@ -28,6 +29,8 @@ class Services:
     # Voting: the keyed hashes of identifiers, codes and ballot links, and throttles on guessing codes and
     # identifiers (per entered value and per client address).
     voting_keys: Keys
+    # PDF reports and letters, rendered in worker processes and cached by the digest of their inputs.
+    reports: Reports
     code_limit: Limit
     census_limit: Limit
 
