@@ -166,5 +166,34 @@ async def _create_user(
         await database.engine.dispose()
 
 
+@main.group()
+def voting() -> None:
+    """Voting maintenance."""
+
+
+@voting.command("mix")
+def voting_mix() -> None:
+    """Rewrite the ballots table in the order of its random ids (docs/ballot-secrecy.md: physical order).
+
+    PostgreSQL stores rows in the order they were written; run this after voting closes and before a dump
+    leaves the server. On SQLite the table is always stored in id order, and VACUUM drops old page contents.
+    """
+    from sqlalchemy import text
+
+    from pb.db import make_sync_engine
+
+    engine = make_sync_engine(_settings().database_url)
+    try:
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                connection.execute(text("CLUSTER ballots USING pk_ballots"))
+        else:
+            with engine.connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM"))
+    finally:
+        engine.dispose()
+    click.echo("ballots rewritten in the order of their random ids")
+
+
 if __name__ == "__main__":
     main()

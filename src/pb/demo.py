@@ -10,8 +10,10 @@ from pb.accounts.models import Role
 from pb.accounts.services import create_user, password_hasher
 from pb.db import Database
 from pb.demo_pb import load_pb_demo
+from pb.demo_voting import load_voting_demo
 from pb.districts.models import District
 from pb.settings import Settings
+from pb.voting.secrecy import Keys
 
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
 
@@ -78,3 +80,4 @@ async def _load(db: AsyncSession, settings: Settings) -> None:
     db.add_all(districts)
     await db.commit()
     await load_pb_demo(db, users, districts)
+    await load_voting_demo(db, Keys(settings.secret_key), users, districts)
