@@ -71,6 +71,8 @@ class VotingCode(Base):
     """A single-use voting code printed in a letter for one district. Only the keyed hash is kept."""
 
     __tablename__ = "voting_codes"
+    # A letter is found again by its batch and number (to mark it lost), so the pair is unique in a round.
+    __table_args__ = (UniqueConstraint("process_id", "batch", "serial"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)

@@ -83,6 +83,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_voting_codes")),
         sa.UniqueConstraint("code_hash", name=op.f("uq_voting_codes_code_hash")),
+        sa.UniqueConstraint("process_id", "batch", "serial", name=op.f("uq_voting_codes_process_id_batch_serial")),
     )
     with op.batch_alter_table("voting_codes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_voting_codes_process_id"), ["process_id"], unique=False)
