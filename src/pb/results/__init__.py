@@ -1,0 +1,1 @@
+"""Results of participatory budgeting: counted result records, results pages, Pabulib downloads, implementation."""
