@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,11 @@ def run_pb(folder: Path) -> dict[str, Any]:
         "min_probability": result.min_probability,
         "panels": len(result.panel_probabilities),
         "steps": result.run_info["steps"],
+        "pricing_rounds": result.run_info["pricing_rounds"],
+        "lp_seconds": result.run_info["lp_seconds"],
+        "pricing_seconds": result.run_info["pricing_seconds"],
+        "algorithm": result.run_info["algorithm"],
+        "versions": result.run_info["versions"],
     }
 
 
@@ -81,6 +87,8 @@ def run_library(folder: Path) -> dict[str, Any]:
         "cpu_seconds": time.process_time() - cpu,
         "min_probability": min(marginal.values()),
         "panels": len(committees),
+        "algorithm": "maximin (sortition-algorithms find_distribution_maximin)",
+        "versions": {"sortition-algorithms": version("sortition-algorithms"), "highspy": version("highspy")},
     }
 
 

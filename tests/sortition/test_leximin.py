@@ -66,3 +66,15 @@ def test_it_matches_the_reference_leximin_on_the_small_instances(name: str) -> N
     for counts in result.panel_counts:
         members = [m for g, c in enumerate(counts) for m in result.groups.members[g][: int(c)]]
         assert panel_is_valid(instance, members) == []
+
+
+def test_dropping_stale_panels_from_the_linear_program_does_not_change_the_probabilities() -> None:
+    instance = load_instance(DATA / "opendlp_monitoring_100_30")
+    full = find_leximin(instance, column_cap=100_000)
+    pruned = find_leximin(instance, column_cap=80)
+    assert full.run_info["columns_dropped"] == 0
+    assert isinstance(pruned.run_info["columns_dropped"], int) and pruned.run_info["columns_dropped"] > 0
+    assert pruned.probabilities == pytest.approx(full.probabilities, abs=1e-6)
+    for counts in pruned.panel_counts:
+        members = [m for g, c in enumerate(counts) for m in pruned.groups.members[g][: int(c)]]
+        assert panel_is_valid(instance, members) == []
