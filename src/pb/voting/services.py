@@ -14,11 +14,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pb.eligibility.models import CodeStatus, VotingCode
 from pb.i18n import N_
 from pb.processes.models import Budget, BudgetRule, PhaseKind, Process, Project
 from pb.voting import rules
@@ -174,6 +175,8 @@ async def cast_ballot(
     voter: Voter,
     choices: Mapping[int, int],
     now: datetime,
+    *,
+    used_code_id: int | None = None,
 ) -> str:
     """Stores the ballot (replacing the voter's earlier one in this budget) and returns its new receipt code.
 
@@ -197,7 +200,7 @@ async def cast_ballot(
     # End the reading transaction, so that the writing one begins with a write: on SQLite a transaction that
     # reads first and then writes cannot wait for the lock and fails at once when another voter wrote between.
     await db.commit()
-    return await store_ballot(db, keys, process, budget, voter, choices, now)
+    return await store_ballot(db, keys, process, budget, voter, choices, now, used_code_id=used_code_id)
 
 
 async def store_ballot(
@@ -210,9 +213,11 @@ async def store_ballot(
     now: datetime,
     *,
     receipt: str | None = None,
+    used_code_id: int | None = None,
 ) -> str:
     """The write of `cast_ballot`, without its checks (the demo data uses it for a round that has ended).
-    Writes the voter record and the ballot in one transaction and commits; returns the receipt code."""
+    Writes the voter record and the ballot (and marks a letter's code used) in one transaction and commits;
+    one commit is one disk flush on voting day. Returns the receipt code."""
     table = VoterRecord.__table__
     record = _insert(db, table).values(
         process_id=process.id,
@@ -251,6 +256,12 @@ async def store_ballot(
         set_={"choices": ballot.excluded.choices, "receipt_hash": ballot.excluded.receipt_hash},
     )
     await db.execute(ballot)
+    if used_code_id is not None:
+        await db.execute(
+            update(VotingCode)
+            .where(VotingCode.id == used_code_id, VotingCode.status == CodeStatus.UNUSED)
+            .values(status=CodeStatus.USED)
+        )
     await db.commit()
     return receipt
 
@@ -268,6 +279,16 @@ async def ballot_by_receipt(db: AsyncSession, budget_ids: Iterable[int], receipt
         return None
     query = select(Ballot).where(Ballot.budget_id.in_(list(budget_ids)), Ballot.receipt_hash == receipt_hash(receipt))
     return await db.scalar(query)
+
+
+async def counted_ballots_page(db: AsyncSession, budget: Budget, number: int, size: int) -> tuple[list[Ballot], int]:
+    """One page of the budget's counted ballots in the order of their random ids, and the number of pages."""
+    counted = (Ballot.budget_id == budget.id, Ballot.status == BallotStatus.COUNTED)
+    total = int(await db.scalar(select(func.count()).select_from(Ballot).where(*counted)) or 0)
+    pages = max(1, -(-total // size))
+    query = select(Ballot).where(*counted).order_by(Ballot.id)
+    found = await db.scalars(query.offset((min(number, pages) - 1) * size).limit(size))
+    return list(found), pages
 
 
 async def counted_ballots(db: AsyncSession, budget: Budget) -> list[Ballot]:

@@ -33,6 +33,7 @@ class Services:
     reports: Reports
     code_limit: Limit
     census_limit: Limit
+    receipt_limit: Limit
 
 
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:
