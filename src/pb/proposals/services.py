@@ -20,6 +20,7 @@ from pb.accounts.models import STAFF_ROLES, User
 from pb.db import utcnow
 from pb.districts.models import District
 from pb.i18n import N_
+from pb.privacy.notifications import Topic, who_wants
 from pb.processes.models import PhaseKind, Process
 from pb.processes.services import now
 from pb.proposals.forms import ProposalValues
@@ -465,6 +466,8 @@ async def notification_recipients(
         }
     if skip_user_id is not None:
         wanted.discard(skip_user_id)
+    # Each person's choice on their notification settings page (issue 7) has the last word.
+    wanted = await who_wants(db, wanted, Topic.NEW_COMMENTS if about_comment else Topic.PROPOSAL_STATUS)
     if not wanted:
         return []
     users = await db.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id))
