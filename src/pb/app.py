@@ -28,16 +28,20 @@ from pb.db import Database
 from pb.eligibility.controllers import ROUTES as ELIGIBILITY_ROUTES
 from pb.mail import Mailer
 from pb.moderation.controllers import ROUTES as MODERATION_ROUTES
+from pb.panels.controllers import ROUTES as PANEL_ROUTES
 from pb.paper.controllers import ROUTES as PAPER_ROUTES
 from pb.participation.controllers import ROUTES as PARTICIPATION_ROUTES
+from pb.privacy.controllers import ROUTES as PRIVACY_ROUTES
 from pb.processes.controllers import ROUTES as PROCESS_ROUTES
 from pb.proposals.controllers import ROUTES as PROPOSAL_ROUTES
 from pb.reports.services import ReportCache, Reports
+from pb.results.controllers import ROUTES as RESULTS_ROUTES
 from pb.review.controllers import ROUTES as REVIEW_ROUTES
 from pb.settings import Settings
 from pb.site.controllers import SiteController
 from pb.voting.controllers import ROUTES as VOTING_ROUTES
 from pb.voting.secrecy import Keys
+from pb.voting.verification import ROUTES as VERIFICATION_ROUTES
 from pb.web import errors
 from pb.web.auth import LoginRequired
 from pb.web.deps import Services, provide_db, provide_services
@@ -76,6 +80,9 @@ def create_app(settings: Settings) -> PbApp:
         voting_keys=Keys(settings.secret_key),
         code_limit=Limit("voting-code", 5, 30, settings.throttle_window_seconds),
         census_limit=Limit("census-check", 5, 30, settings.throttle_window_seconds),
+        # Receipts have 80 random bits, so guessing one is hopeless; this keeps a script from using the receipt
+        # check as a load test, with counters of its own.
+        receipt_limit=Limit("receipt-check", 10, 30, settings.throttle_window_seconds),
         reports=Reports(settings, cache=ReportCache(settings.report_cache_dir), logo=settings.municipality_logo),
     )
 
@@ -97,10 +104,14 @@ def create_app(settings: Settings) -> PbApp:
             *MODERATION_ROUTES,
             *REVIEW_ROUTES,
             *VOTING_ROUTES,
+            *VERIFICATION_ROUTES,
             *ELIGIBILITY_ROUTES,
             *ASSISTED_ROUTES,
             *PAPER_ROUTES,
             *PARTICIPATION_ROUTES,
+            *PRIVACY_ROUTES,
+            *RESULTS_ROUTES,
+            *PANEL_ROUTES,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

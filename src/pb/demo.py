@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.models import Role
 from pb.accounts.services import create_user, password_hasher
 from pb.db import Database
+from pb.demo_panels import load_panels_demo
 from pb.demo_pb import load_pb_demo
+from pb.demo_results import load_results_demo
 from pb.demo_voting import load_voting_demo
 from pb.districts.models import District
+from pb.processes.models import Process
 from pb.settings import Settings
 from pb.voting.secrecy import Keys
 
@@ -81,3 +85,8 @@ async def _load(db: AsyncSession, settings: Settings) -> None:
     await db.commit()
     await load_pb_demo(db, users, districts)
     await load_voting_demo(db, Keys(settings.secret_key), users, districts)
+    # Counted last: the results of the ended round include its paper ballots.
+    ended_vote = await db.scalar(select(Process).where(Process.slug == "omabudjetti-2024"))
+    assert ended_vote is not None
+    await load_results_demo(db, users, ended_vote, unit=settings.municipality_name)
+    await load_panels_demo(db, users, districts, settings)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.models import User
 from pb.db import utcnow
+from pb.demo_paper import load_paper_demo
 from pb.demo_pb import AGE_BANDS, _process
 from pb.districts.models import District
 from pb.eligibility.models import CensusEntry, CensusImport, CodeStatus, VotingCode
@@ -27,10 +28,14 @@ from pb.voting.secrecy import Keys
 from pb.voting.services import Voter, age_band, age_on, budgets_for, last_voting_day, store_ballot
 
 DEMO_RESIDENT = ("150590-901A", date(1990, 5, 15), "keskusta")
+# Someone in the census whom no demo ballot and no demo account uses: the browser tests prove this person's
+# voting right with another account, so the demo resident stays unproven for the other scenarios.
+SPARE_PERSON = ("010180-904D", date(1980, 1, 1), "pohjoinen")
 KNOWN_PEOPLE = [
     DEMO_RESIDENT,
     ("020310A902B", date(2010, 3, 2), "saaristo"),
     ("111116-903C", date(2016, 11, 11), "keskusta"),
+    SPARE_PERSON,
 ]
 DEMO_RECEIPT_2024 = "DEMO-2024-KUIT-0001"
 
@@ -215,16 +220,17 @@ async def load_voting_demo(db: AsyncSession, keys: Keys, users: dict[str, User],
             )
         db.add(CensusImport(process_id=process.id, imported_by_id=admin.id, rows=len(people), file_digest="demo"))
 
-    # Letters with codes: nine usable ones per district and a lost one in Keskusta, plus used ones not printed.
-    for district in districts:
+    # Letters with codes: nine usable ones per district and a lost one in Keskusta, numbered through the batch.
+    for position, district in enumerate(districts):
         prefix = district.code[:4].upper()
-        for serial in range(1, 11):
-            lost = district.code == "keskusta" and serial == 10
+        for number in range(1, 11):
+            serial = position * 10 + number
+            lost = district.code == "keskusta" and number == 10
             db.add(
                 VotingCode(
                     process_id=open_vote.id,
                     district_id=district.id,
-                    code_hash=keys.voting_code(f"DEMO-{prefix}-{serial:04d}"),
+                    code_hash=keys.voting_code(f"DEMO-{prefix}-{number:04d}"),
                     batch=1,
                     serial=serial,
                     status=CodeStatus.LOST if lost else CodeStatus.UNUSED,
@@ -265,3 +271,5 @@ async def load_voting_demo(db: AsyncSession, keys: Keys, users: dict[str, User],
     )
     channels = [Channel.ONLINE] * 90 + [Channel.ASSISTED] * 30
     await _cast(db, keys, rng, ended_vote, people, by_code, channels, ended_voting.starts_at, ended_voting.ends_at)
+    # Paper ballots of the ended round, one of them set aside because its voter also voted online.
+    await load_paper_demo(db, keys, users, ended_vote)

@@ -7,9 +7,12 @@ from pb.db import Base
 from pb.districts import models as districts_models
 from pb.eligibility import models as eligibility_models
 from pb.moderation import models as moderation_models
+from pb.panels import models as panels_models
 from pb.paper import models as paper_models
+from pb.privacy import models as privacy_models
 from pb.processes import models as processes_models
 from pb.proposals import models as proposals_models
+from pb.results import models as results_models
 from pb.review import models as review_models
 from pb.voting import models as voting_models
 
@@ -21,9 +24,12 @@ __all__ = [
     "districts_models",
     "eligibility_models",
     "moderation_models",
+    "panels_models",
     "paper_models",
+    "privacy_models",
     "processes_models",
     "proposals_models",
+    "results_models",
     "review_models",
     "voting_models",
 ]

@@ -50,6 +50,8 @@ class Settings:
     auto_hide_reports: int = 3
     # Reports: the logo on report covers (PNG or SVG; none: the name only) and where finished PDFs are cached.
     municipality_logo: Path | None = None
+    # Where accessibility feedback and data-protection requests go (the privacy and accessibility pages).
+    contact_email: str | None = None
     report_cache_dir: Path = field(default_factory=lambda: Path("var/reports"))
 
     @classmethod
@@ -100,6 +102,7 @@ class Settings:
             argon2_memory_cost_kib=integer("PB_ARGON2_MEMORY_COST_KIB", defaults.argon2_memory_cost_kib),
             argon2_parallelism=integer("PB_ARGON2_PARALLELISM", defaults.argon2_parallelism),
             auto_hide_reports=integer("PB_AUTO_HIDE_REPORTS", defaults.auto_hide_reports),
+            contact_email=text("PB_CONTACT_EMAIL", None),
             municipality_logo=Path(logo) if (logo := text("PB_MUNICIPALITY_LOGO", None)) else None,
             report_cache_dir=Path(text("PB_REPORT_CACHE_DIR", str(defaults.report_cache_dir)) or "var/reports"),
         )

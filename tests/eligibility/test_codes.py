@@ -141,6 +141,7 @@ async def test_the_replacement_code_votes_as_the_same_code_voter_as_the_lost_one
         process_id=process.id,
         district_id=district(db, "keskusta").id,
         code_hash=keys.voting_code("AAAA-AAAA-AAAA"),
+        serial=1,
         status=CodeStatus.LOST,
     )
     db.add(lost)
@@ -150,6 +151,7 @@ async def test_the_replacement_code_votes_as_the_same_code_voter_as_the_lost_one
             process_id=process.id,
             district_id=lost.district_id,
             code_hash=keys.voting_code("BBBB-BBBB-BBBB"),
+            serial=2,
             replaces_id=lost.id,
         )
     )

@@ -37,7 +37,7 @@ def add_code(db: Session, keys: Keys, process: Process, code: str, district_code
         district_id=district(db, district_code).id,
         code_hash=keys.voting_code(code),
         batch=1,
-        serial=1,
+        serial=len(db.scalars(select(VotingCode)).all()) + 1,
         **fields,
     )
     db.add(voting_code)

@@ -29,10 +29,10 @@ from pb.panels.recruitment import code_hash
 from tests.conftest import add_persona
 from tests.personas import Persona
 
-# Fanni: a panel facilitator who runs the panels she is named on; not an admin, so other panels' pools are
+# Fanni: an English-speaking panel facilitator who runs the panels she is named on; not an admin, so other panels' pools are
 # hidden from her and the PB admin pages refuse her.
 FANNI = Persona(
-    "fanni@example.fi", "Fanni Fasilitaattori", "fanni-fasilitoi-1", "fi", frozenset({Role.RESIDENT, Role.FACILITATOR})
+    "fanni@example.fi", "Fanni Fasilitaattori", "fanni-fasilitoi-1", "en", frozenset({Role.RESIDENT, Role.FACILITATOR})
 )
 # Folke: another facilitator, of no panel in these tests: he must not see Fanni's panel or its people.
 FOLKE = Persona(

@@ -24,7 +24,7 @@ def test_sixten_registers_with_the_code_of_his_letter(client: FormClient, db: Se
 
     # Typed as people type: lower case, spaces instead of dashes.
     typed = arranged.codes[0].lower().replace("-", " ")
-    response = client.submit(f"/panels/{arranged.panel.slug}/register", registration_form(arranged, typed))
+    response = client.submit(f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, typed))
 
     assert response.status_code == 303, response.text
     assert response.headers["location"] == f"/panels/{arranged.panel.slug}/register/done"
@@ -52,7 +52,7 @@ def test_a_code_that_is_not_in_any_letter_is_refused_next_to_the_field(
 ) -> None:
     arranged = recruiting_panel(db, add_persona(db, FANNI), settings.secret_key)
 
-    response = client.submit(f"/panels/{arranged.panel.slug}/register", registration_form(arranged, "ZZZZ-ZZZZ-ZZZZ"))
+    response = client.submit(f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, "ZZZZ-ZZZZ-ZZZZ"))
 
     assert response.status_code == 422
     assert 'id="code-error"' in response.text
@@ -63,10 +63,10 @@ def test_a_code_that_is_not_in_any_letter_is_refused_next_to_the_field(
 
 def test_a_code_registers_one_person_only(client: FormClient, db: Session, settings: Settings) -> None:
     arranged = recruiting_panel(db, add_persona(db, FANNI), settings.secret_key)
-    client.submit(f"/panels/{arranged.panel.slug}/register", registration_form(arranged, arranged.codes[2]))
+    client.submit(f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, arranged.codes[2]))
 
     again = client.submit(
-        f"/panels/{arranged.panel.slug}/register", registration_form(arranged, arranged.codes[2], name="Sigrid")
+        f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, arranged.codes[2], name="Sigrid")
     )
 
     assert again.status_code == 422
@@ -117,7 +117,7 @@ def test_registration_is_closed_after_its_last_day(client: FormClient, db: Sessi
     arranged.panel.registration_closes_on = date.today() - timedelta(days=2)
     db.commit()
 
-    response = client.submit(f"/panels/{arranged.panel.slug}/register", registration_form(arranged, arranged.codes[0]))
+    response = client.submit(f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, arranged.codes[0]))
 
     assert response.status_code == 409
     assert db.scalars(select(Registration)).all() == []
@@ -126,7 +126,7 @@ def test_registration_is_closed_after_its_last_day(client: FormClient, db: Sessi
 
 def test_guessing_codes_is_slowed_down(client: FormClient, db: Session, settings: Settings) -> None:
     arranged = recruiting_panel(db, add_persona(db, FANNI), settings.secret_key)
-    path = f"/panels/{arranged.panel.slug}/register"
+    path = f"/panels/{arranged.panel.slug}/register?lang=en"
     for attempt in range(30):
         client.submit(path, registration_form(arranged, f"GUES-S{attempt:03d}-XXXX"))
 

@@ -15,9 +15,9 @@ from tests.conftest import FormClient, add_persona
 from tests.personas import Persona
 from tests.voting_support import Resident, keys_for, voter
 
-# Ville: a voting assistant at the library's voting point; helps people vote and types paper ballots, nothing else.
+# Ville: an English-speaking voting assistant at the library's voting point; helps people vote and types paper ballots, nothing else.
 VILLE = Persona(
-    "ville@example.fi", "Ville Avustaja", "ville-avustaa-1", "fi", frozenset({Role.RESIDENT, Role.VOTING_ASSISTANT})
+    "ville@example.fi", "Ville Avustaja", "ville-avustaa-1", "en", frozenset({Role.RESIDENT, Role.VOTING_ASSISTANT})
 )
 # Saga: a Swedish-speaking voting assistant; types the second round of the batches Ville typed first.
 SAGA = Persona(

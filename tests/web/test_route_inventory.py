@@ -31,6 +31,14 @@ PUBLIC_GET_PATHS = (
     # Verifiability: anyone checks a receipt and reads the anonymised ballots once results are out.
     "/processes/{slug:str}/receipt", "/processes/{slug:str}/ballots/{budget_id:int}",
     "/processes/{slug:str}/participation",
+    # Published results, their files for recounting, and what became of each funded project.
+    "/processes/{slug:str}/results", "/processes/{slug:str}/results/{file_name:str}",
+    "/processes/{slug:str}/results/projects/{project_id:int}",
+    # Citizen panels: the public page, and registration with the code of an invitation letter.
+    "/panels/{slug:str}", "/panels/{slug:str}/register", "/panels/{slug:str}/register/done",
+    # How pb handles personal data and how accessible it is, readable before having an account (and after
+    # deleting one).
+    "/privacy", "/accessibility", "/privacy/account-deleted",
 )  # fmt: skip
 # Forms that by their nature come from people who are not signed in (or are signing out).
 PUBLIC_POST_PATHS = (
@@ -39,6 +47,7 @@ PUBLIC_POST_PATHS = (
     "/processes/{slug:str}/vote/code", "/processes/{slug:str}/vote/code/forget",
     "/processes/{slug:str}/vote/{budget_id:int}", "/processes/{slug:str}/vote/{budget_id:int}/total",
     "/processes/{slug:str}/vote/{budget_id:int}/cast", "/processes/{slug:str}/receipt",
+    "/panels/{slug:str}/register",
 )  # fmt: skip
 PUBLIC_ROUTES = {("GET", path) for path in PUBLIC_GET_PATHS} | {("POST", path) for path in PUBLIC_POST_PATHS}
 Kind = Literal["public", "account", "staff"]

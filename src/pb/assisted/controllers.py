@@ -113,7 +113,8 @@ class AssistController(Controller):
         process = await assisted.get_process_for_assisting(db, signed_in(request), slug)
         # The view resets after each voter (issue 4): the next person starts from the identity check.
         forget_voter(request.session, KIOSK)
-        flash(request, translator(request)("The voter's session has ended. The device is ready for the next voter."))
+        _ = translator(request)
+        flash(request, _("The voter's session has ended. The device is ready for the next voter."))
         return see_other(f"/assist/{process.slug}")
 
 
