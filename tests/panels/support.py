@@ -29,8 +29,8 @@ from pb.panels.recruitment import code_hash
 from tests.conftest import add_persona
 from tests.personas import Persona
 
-# Fanni: an English-speaking panel facilitator who runs the panels she is named on; not an admin, so other panels' pools are
-# hidden from her and the PB admin pages refuse her.
+# Fanni: an English-speaking panel facilitator who runs the panels she is named on; not an admin, so other
+# panels' pools are hidden from her and the PB admin pages refuse her.
 FANNI = Persona(
     "fanni@example.fi", "Fanni Fasilitaattori", "fanni-fasilitoi-1", "en", frozenset({Role.RESIDENT, Role.FACILITATOR})
 )

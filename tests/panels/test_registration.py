@@ -52,7 +52,9 @@ def test_a_code_that_is_not_in_any_letter_is_refused_next_to_the_field(
 ) -> None:
     arranged = recruiting_panel(db, add_persona(db, FANNI), settings.secret_key)
 
-    response = client.submit(f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, "ZZZZ-ZZZZ-ZZZZ"))
+    response = client.submit(
+        f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, "ZZZZ-ZZZZ-ZZZZ")
+    )
 
     assert response.status_code == 422
     assert 'id="code-error"' in response.text
@@ -117,7 +119,9 @@ def test_registration_is_closed_after_its_last_day(client: FormClient, db: Sessi
     arranged.panel.registration_closes_on = date.today() - timedelta(days=2)
     db.commit()
 
-    response = client.submit(f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, arranged.codes[0]))
+    response = client.submit(
+        f"/panels/{arranged.panel.slug}/register?lang=en", registration_form(arranged, arranged.codes[0])
+    )
 
     assert response.status_code == 409
     assert db.scalars(select(Registration)).all() == []

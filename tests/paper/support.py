@@ -15,7 +15,8 @@ from tests.conftest import FormClient, add_persona
 from tests.personas import Persona
 from tests.voting_support import Resident, keys_for, voter
 
-# Ville: an English-speaking voting assistant at the library's voting point; helps people vote and types paper ballots, nothing else.
+# Ville: an English-speaking voting assistant at the library's voting point; helps people vote and types paper
+# ballots, nothing else.
 VILLE = Persona(
     "ville@example.fi", "Ville Avustaja", "ville-avustaa-1", "en", frozenset({Role.RESIDENT, Role.VOTING_ASSISTANT})
 )
