@@ -20,9 +20,10 @@ from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares, 
 
 from pb.counting.election import Election
 from pb.counting.greedy import greedy
-from pb.counting.mes import mes, mes_add1, mes_add1_checker, mes_add1_es
+from pb.counting.mes import _batch_runs, mes, mes_add1, mes_add1_checker, mes_add1_es, mes_run, prepare
 from pb.counting.phragmen import phragmen
 from pb.counting.rules import RULES, count
+from pb.counting.ties import TIE_ORDERS, TieOrder
 
 
 def _cost_points(instance: object, profile: object, ballot: CumulativeBallot, project: Project, pre: object) -> object:
@@ -140,3 +141,16 @@ def test_skipping_completion_steps_changes_no_outcome(election: Election) -> Non
     for rule in (mes_add1, mes_add1_es, mes_add1_checker):
         brute, skipping = rule(election, skip=False), rule(election)
         assert (skipping.selected, skipping.endowment) == (brute.selected, brute.endowment)
+
+
+@SETTINGS
+@given(st.one_of(elections(), elections(cumulative=True)), st.integers(1, 12), st.sampled_from(TIE_ORDERS))
+def test_a_batch_of_endowments_gives_each_the_outcome_of_its_own_run(
+    election: Election, width: int, ties: TieOrder
+) -> None:
+    prepared = prepare(election)
+    start = Fraction(election.budget) / max(1, election.n_voters)
+    for offset, run in enumerate(_batch_runs(prepared, start, width, ties)):
+        if run is not None:  # given up on a near-tie: the completions recompute it with mes_run
+            alone = mes_run(prepared, start + offset, ties)
+            assert (run.selected, run.cost, run.ties) == (alone.selected, alone.cost, alone.ties)

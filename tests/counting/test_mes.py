@@ -5,7 +5,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 from pb.counting.election import Election
-from pb.counting.mes import mes, mes_add1, mes_add1_checker, mes_add1_es, mes_add1_greedy, mes_add1u_es
+from pb.counting.mes import (
+    _batch_runs,
+    mes,
+    mes_add1,
+    mes_add1_checker,
+    mes_add1_es,
+    mes_add1_greedy,
+    mes_add1u_es,
+    mes_run,
+    prepare,
+)
 
 # Budget 100, four voters with 25 each. C (50) is approved by all four and costs each 12.50; A (60) by the
 # first three, who then hold 3 x 12.50 < 60; B (40) by the fourth alone, who never holds 40.
@@ -133,3 +143,26 @@ def test_it_resolves_a_tie_that_float_arithmetic_only_sees_as_a_near_tie() -> No
     outcome = mes(election)
     assert outcome.selected[0] == "A"
     assert outcome.ties[-1].tied == ("B", "C")
+
+
+def test_a_batch_of_endowments_decides_each_as_its_own_run_would() -> None:
+    prepared = prepare(FOUR)
+    batch = _batch_runs(prepared, Fraction(25), 10, "default")
+    for offset, run in enumerate(batch):
+        assert run is not None
+        alone = mes_run(prepared, Fraction(25 + offset), "default")
+        assert (run.selected, run.cost) == (alone.selected, alone.cost)
+    # From 33 per voter A is affordable too (see above).
+    assert [len(run.selected) for run in batch if run] == [1] * 8 + [2] * 2
+
+
+def test_a_batch_resolves_a_tie_of_fully_paid_projects_exactly_and_reports_it() -> None:
+    # From 31 per voter A's and B's supporters all pay less than they hold, 1/2 per unit of utility for both:
+    # an exact tie at every endowment. (At exactly 30 A takes everything A's supporters hold, a near-tie the
+    # batch leaves to mes_run's exact arithmetic.)
+    election = Election.build(120, {"A": 60, "B": 30}, [["A"], ["A"], ["B"], ["B"]])
+    prepared = prepare(election)
+    for offset, run in enumerate(_batch_runs(prepared, Fraction(31), 4, "default")):
+        assert run is not None
+        assert run.ties == mes_run(prepared, Fraction(31 + offset), "default").ties
+        assert [(tie.tied, tie.chosen, tie.criterion) for tie in run.ties] == [(("B", "A"), "B", "lower cost")]

@@ -24,6 +24,13 @@ inside that distance: they would give the same outcome and hence the same stop d
 near-tie it could not prove persistent, or needed exact arithmetic for affordability, reports 0 (no skip).
 `skip=False` gives the plain step-by-step loop; tests check both agree.
 
+Batches. Where the outcome's order changes at about every second step (Toulouse: `stable` stays below 1), the
+completions take the following endowments from `_batch_runs`, which runs MES for up to 256 consecutive
+endowments at once, one column of budgets per endowment, each column deciding as its own float run would;
+a column that meets a near-tie it cannot settle exactly (only ties of projects whose affordability is proven
+exact, as in `_exact_rho`, are settled there) is recomputed by `mes_run`. Batches are used only for elections
+with short supporter arrays, where a run's time is Python overhead; on long arrays they are no faster.
+
 Completions (see rules.py and /work/shared/pabulib/README.md, "Conventions that change outcomes"):
 - `mes_add1_es` (pb's default; equalshares.net's published code, "exhaustive" + "integral"): start at
   floor(budget/voters) per voter, +1 per step; stop when the outcome is exhaustive w.r.t. all projects or when
@@ -40,7 +47,7 @@ Completions (see rules.py and /work/shared/pabulib/README.md, "Conventions that 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -467,6 +474,214 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: b
     return Run(endowment, selected, cost, records, stable if track else 0.0)
 
 
+# Batches of endowments. Where the outcome changes at almost every step (Toulouse 2022: the order of selection
+# changes at about every second step, so `Run.stable` stays below one step), the completions run MES for many
+# consecutive endowments at once: one column of budgets per endowment, each column deciding exactly as a
+# separate run would (its own winner each round), so the numpy work is shared and the Python work is paid once
+# per batch instead of once per endowment. A column that meets a decision within NEAR of a tie, which the
+# scalar run would settle in exact arithmetic, is given up and recomputed by `mes_run`.
+
+# At most this many budget cells (voter groups x endowments) per batch, to bound memory (8 bytes each).
+_BATCH_CELLS = 4_000_000
+_BATCH_WIDTHS = (8, 256)
+
+
+# Batches pay off where a run's time is Python overhead (many projects with few supporter groups each: Toulouse);
+# where it is numpy work over long supporter arrays (Warsaw, Budapest) a batch does the same work, only slower,
+# so those elections keep one run per endowment. Measured threshold, in supporter groups per project.
+_BATCH_MAX_SUPPORTERS = 200
+
+
+def _batch_width(prepared: Prepared, wanted: int) -> int:
+    entries = sum(len(project.groups) for project in prepared.projects)
+    if entries > _BATCH_MAX_SUPPORTERS * max(1, len(prepared.projects)):
+        return 0
+    cap = max(_BATCH_WIDTHS[0], _BATCH_CELLS // max(1, len(prepared.weights_exact)))
+    return max(0, min(wanted, cap))
+
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _column_prices(project: _Project, mine: FloatArray) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
+    """Float prices per point of `project` in every column of `mine` (its supporters' budgets).
+
+    Returns (prices, unaffordable, unsure, rich): `unaffordable` where the supporters clearly cannot pay the
+    cost, `unsure` where the float computation cannot decide (affordability within NEAR of the cost, or no
+    fixed point), prices NaN in both; `rich` where no supporter is short of `cost / total points`.
+    """
+    width = mine.shape[1]
+    available = project.weights @ mine
+    unaffordable = available < project.cost_f * (1 - NEAR)
+    unsure = ~unaffordable & (available <= project.cost_f * (1 + NEAR))
+    prices = np.full(width, math.nan)
+    todo = ~unaffordable & ~unsure
+    if not todo.any():
+        return prices, unaffordable, unsure, todo
+    ratios = mine if project.unit else mine / project.points[:, None]
+    everyone = project.cost_f / project.total_points
+    # No supporter short of `cost / total points`: all pay that per point, as in _float_price.
+    rich = todo & (everyone < ratios.min(axis=0) * (1 - NEAR))
+    prices[rich] = everyone
+    todo &= ~rich
+    if not todo.any():
+        return prices, unaffordable, unsure, rich
+    columns = np.flatnonzero(todo)
+    part = ratios[:, columns]
+    weighted_budgets = project.weights[:, None] * mine[:, columns]
+    price = np.full(len(columns), everyone)
+    result = np.full(len(columns), math.nan)
+    open_ = np.ones(len(columns), dtype=np.bool_)
+    # The poor/rich fixed point of _float_price, one pass for all open columns at a time.
+    for _ in range(_POOR_RICH_PASSES):
+        poor = part < price
+        rich_points = project.total_points - project.weighted_points @ poor
+        paid = np.einsum("ij,ij->j", weighted_budgets, poor)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new_price = (project.cost_f - paid) / rich_points
+        failed = open_ & (rich_points <= 0)
+        unsure[columns[failed]] = True
+        open_ &= ~failed
+        settled = open_ & ((new_price <= price * (1 + 1e-15)) | ~np.any((part < new_price) & ~poor, axis=0))
+        result[settled] = np.maximum(new_price[settled], price[settled])
+        open_ &= ~settled
+        if not open_.any():
+            break
+        price = np.where(open_, new_price, price)
+    if open_.any():
+        # equalshares.net's sort + cumulative sum, column by column of what is left (as _sorted_price).
+        left = np.flatnonzero(open_)
+        sub = part[:, left]
+        order = np.argsort(sub, axis=0, kind="stable")
+        sorted_ratios = np.take_along_axis(sub, order, axis=0)
+        paid = np.cumsum(np.take_along_axis(weighted_budgets[:, left], order, axis=0), axis=0)
+        paid_before = np.vstack((np.zeros((1, len(left))), paid[:-1]))
+        points = np.broadcast_to(project.weighted_points[:, None], sub.shape)
+        remaining = np.cumsum(np.take_along_axis(points, order, axis=0)[::-1], axis=0)[::-1]
+        candidates = (project.cost_f - paid_before) / remaining
+        fits = candidates <= sorted_ratios * (1 + 1e-12)
+        first = np.argmax(fits, axis=0)
+        found = fits[first, np.arange(len(left))]
+        result[left[found]] = candidates[first[found], np.flatnonzero(found)]
+        unsure[columns[left[~found]]] = True
+    prices[columns] = result
+    return prices, unaffordable, unsure, rich
+
+
+def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder) -> list[Run | None]:
+    """MES at `start`, `start + 1`, ..., `start + width - 1`, in float64, one column per endowment.
+
+    Each column takes the decisions a separate float run (`mes_run`) takes: each round the remaining project
+    with the lowest affordability, the lazy re-evaluation per column. A column whose run meets a near-tie or
+    an affordability within NEAR of a cost gives None: the caller recomputes it with `mes_run`, which settles
+    those in exact arithmetic. The one near-tie settled here is the one between projects that every
+    supporter can pay in full: their affordabilities are exactly 1 / (their total points), as in `_exact_rho`.
+    """
+    election = prepared.election
+    key = prepared.key(ties)
+    records: list[list[TieRecord]] = [[] for _ in range(width)]
+    projects = prepared.projects
+    endowments = [start + k for k in range(width)]
+    budgets = np.tile(np.array([float(e) for e in endowments], dtype=np.float64), (len(prepared.weights_exact), 1))
+    # Column j of the arrays is endowment `alive[j]`; columns leave when their run ends or is given up.
+    alive = np.arange(width)
+    chosen: list[list[int]] = [[] for _ in range(width)]
+    given_up = np.zeros(width, dtype=np.bool_)
+    # Cells whose exact budget is 0: the voter paid in full, clearly short of a price (as `zero` in mes_run).
+    zero = np.zeros(budgets.shape, dtype=np.bool_)
+    # Affordability lower bounds (valid within a run: budgets only shrink), inf once funded or unaffordable.
+    stale = np.repeat(np.array([1.0 / p.total_points for p in projects]).reshape(-1, 1), width, axis=1)
+    while alive.size:
+        columns = alive.size
+        best = np.full(columns, math.inf)
+        winner = np.full(columns, -1)
+        unsure_column = np.zeros(columns, dtype=np.bool_)
+        prices: dict[int, FloatArray] = {}
+        rich_now: dict[int, BoolArray] = {}
+        bound = stale.min(axis=1)
+        for j in np.argsort(bound, kind="stable"):
+            if math.isinf(bound[j]) or bound[j] > float(best.max()) * (1 + NEAR):
+                break  # lazy re-evaluation: no column can have this or a later project within NEAR of its best
+            live = np.isfinite(stale[j])
+            wanted = live & (stale[j] <= best * (1 + NEAR))
+            if not wanted.any():
+                continue
+            project = projects[j]
+            price, unaffordable, unsure, rich = _column_prices(project, budgets[project.groups])
+            rich_now[j] = rich
+            rho = price / project.cost_f
+            # Where the project was wanted and the float cannot decide, the scalar run would go exact.
+            unsure_column |= unsure & wanted
+            stale[j] = np.where(live & ~unaffordable & ~unsure, rho, np.where(unsure, stale[j], math.inf))
+            prices[j] = price
+            better = live & ~unsure & ~unaffordable & (rho < best)
+            best = np.where(better, rho, best)
+            winner = np.where(better, j, winner)
+        # A second project within NEAR of a column's best is a near-tie: exact arithmetic decides it there.
+        near = np.count_nonzero(np.isfinite(stale) & (stale <= best * (1 + NEAR)), axis=0)
+        for column in np.flatnonzero((near > 1) & ~unsure_column):
+            candidates = np.isfinite(stale[:, column]) & (stale[:, column] <= best[column] * (1 + NEAR))
+            tied_now = [int(j) for j in np.flatnonzero(candidates)]
+            exact_rho: dict[int, Fraction] = {}
+            for j in tied_now:
+                value = None
+                if j in prices and not math.isnan(prices[j][column]):
+                    found = _Price(float(prices[j][column]), bool(rich_now[j][column]))
+                    if found.rich:
+                        value = Fraction(1) / Fraction(projects[j].total_exact)
+                    else:
+                        value = _proven_rho(projects[j], budgets[:, column], zero[:, column], found)
+                if value is None:
+                    break
+                exact_rho[projects[j].index] = value
+            if len(exact_rho) < len(tied_now):
+                unsure_column[column] = True
+                continue
+            lowest = min(exact_rho.values())
+            tied = sorted((index for index, rho in exact_rho.items() if rho == lowest), key=key)
+            winner[column] = next(j for j in tied_now if projects[j].index == tied[0])
+            if len(tied) > 1:
+                run = int(alive[column])
+                records[run].append(
+                    TieRecord(
+                        len(prepared.free) + len(chosen[run]),
+                        tuple(election.projects[i].project_id for i in tied),
+                        election.projects[tied[0]].project_id,
+                        criterion(election, ties, tied[0], tied[1:]),
+                    )
+                )
+        finished = ~unsure_column & (winner < 0)
+        for j in np.unique(winner[~unsure_column & ~finished]):
+            project = projects[j]
+            in_it = np.flatnonzero((winner == j) & ~unsure_column)
+            rows = project.groups
+            cells = rows if in_it.size == columns else np.ix_(rows, in_it)
+            mine = budgets[cells]
+            price = prices[j] if in_it.size == columns else prices[j][in_it]
+            ratios = mine if project.unit else mine / project.points[:, None]
+            zero[cells] |= ratios < price * (1 - NEAR)
+            budgets[cells] = np.maximum(mine - price[None, :] * project.points[:, None], 0.0)
+            stale[j, in_it] = math.inf
+            for column in in_it:
+                chosen[alive[column]].append(project.index)
+        given_up[alive[unsure_column]] = True
+        keep = ~unsure_column & ~finished
+        if not keep.all():
+            alive = alive[keep]
+            budgets = budgets[:, keep]
+            zero = zero[:, keep]
+            stale = stale[:, keep]
+    runs: list[Run | None] = []
+    free_cost: Number = sum((election.projects[i].cost for i in prepared.free), 0)
+    for k in range(width):
+        if given_up[k]:
+            runs.append(None)
+            continue
+        cost = free_cost + sum((election.projects[i].cost for i in chosen[k]), 0)
+        runs.append(Run(endowments[k], list(prepared.free) + chosen[k], cost, records[k]))
+    return runs
+
+
 def identical_steps(run: Run, limit: int) -> int:
     """How many +1 steps after `run.endowment` give the same outcome as `run` (at most `limit`).
 
@@ -530,6 +745,42 @@ def mes(election: Election, *, ties: TieOrder = "default", prepared: Prepared | 
     return _outcome("mes", prepared, run, prepared.runs - start)
 
 
+def _segments(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, skip: bool) -> Iterator[tuple[Run, int]]:
+    """The outcomes at `start`, `start + 1`, ... (at most `limit` endowments) for a completion to consume.
+
+    Each item is a run and how many consecutive endowments, from the run's own, have exactly its outcome.
+    Without `skip` every item is one `mes_run` (the plain step-by-step loop). With `skip`, a tracked run
+    probes whether the outcome provably repeats (`identical_steps`); where it does not, the next endowments
+    come from `_batch_runs`, in batches that double while the probes keep failing, each column either
+    decided in float beyond every near-tie or recomputed by `mes_run`. Every item is therefore the outcome
+    one `mes_run` at that endowment would give, which is what makes the completions' answers unchanged.
+    """
+    endowment = start
+    width = _BATCH_WIDTHS[0]
+    while limit > 0:
+        if not skip:
+            yield mes_run(prepared, endowment, ties), 1
+            endowment += 1
+            limit -= 1
+            continue
+        run = mes_run(prepared, endowment, ties, track=True)
+        same = identical_steps(run, limit - 1)
+        yield run, 1 + same
+        endowment += 1 + same
+        limit -= 1 + same
+        if same >= width:
+            width = _BATCH_WIDTHS[0]
+            continue
+        batch = _batch_width(prepared, min(width, limit))
+        if batch <= 0:
+            continue
+        for offset, column in enumerate(_batch_runs(prepared, endowment, batch, ties)):
+            yield column or mes_run(prepared, endowment + offset, ties), 1
+        endowment += batch
+        limit -= batch
+        width = min(2 * width, _BATCH_WIDTHS[1])
+
+
 def mes_add1(
     election: Election,
     *,
@@ -542,27 +793,22 @@ def mes_add1(
     prepared = prepared or prepare(election)
     if election.n_voters == 0:
         return Outcome("mes_add1", (), 0, (), None, 0)
-    start = prepared.runs
     endowment = Fraction(election.budget) / election.n_voters
     previous: Run | None = None
+    runs = 0
     # Bounded: once the endowment exceeds every cost, every supported project is affordable alone.
-    limit = _step_limit(election, endowment)
-    while limit > 0:
-        run = mes_run(prepared, endowment, ties, track=skip)
-        limit -= 1
+    for run, count in _segments(prepared, endowment, ties, _step_limit(election, endowment), skip):
+        runs += 1
         if progress:
-            progress(prepared.runs - start, endowment)
+            progress(runs, run.endowment)
         if run.cost > election.budget:
-            return _outcome("mes_add1", prepared, previous or run, prepared.runs - start)
+            return _outcome("mes_add1", prepared, previous or run, runs)
         if _exhaustive(election, run, prepared.supported - set(prepared.free)):
-            return _outcome("mes_add1", prepared, run, prepared.runs - start)
-        # The next `same` steps give this outcome again: feasible, not exhaustive, so pabutools goes on.
-        same = identical_steps(run, limit)
-        limit -= same
-        previous = replace(run, endowment=endowment + same)
-        endowment += same + 1
+            return _outcome("mes_add1", prepared, run, runs)
+        # The next `count - 1` steps give this outcome again: feasible, not exhaustive, so pabutools goes on.
+        previous = replace(run, endowment=run.endowment + count - 1)
     assert previous is not None
-    return _outcome("mes_add1", prepared, previous, prepared.runs - start)  # pragma: no cover
+    return _outcome("mes_add1", prepared, previous, runs)  # pragma: no cover
 
 
 def mes_add1_es(
@@ -578,25 +824,24 @@ def mes_add1_es(
     prepared = prepared or prepare(election)
     if election.n_voters == 0:
         return Outcome(rule, (), 0, (), None, 0)
-    start = prepared.runs
     endowment = Fraction(math.floor(Fraction(election.budget) / election.n_voters))
-    current = mes_run(prepared, endowment, ties, track=skip)
-    limit = _step_limit(election, endowment)
-    while limit > 0:
+    current: Run | None = None
+    runs = 0
+    for run, count in _segments(prepared, endowment, ties, _step_limit(election, endowment) + 1, skip):
+        runs += 1
         if progress:
-            progress(prepared.runs - start, endowment)
-        if _exhaustive(election, current, None):
+            progress(runs, run.endowment)
+        # The first run (at most budget/voters per voter) always fits; after it, a step that overspends ends
+        # the completion with the outcome before it.
+        if current is not None and run.cost > election.budget:
             break
-        # The next `same` steps repeat this outcome: each fits and none is exhaustive, so each is accepted.
-        same = identical_steps(current, limit - 1)
-        endowment += same
-        current = replace(current, endowment=endowment)
-        following = mes_run(prepared, endowment + 1, ties, track=skip)
-        limit -= same + 1
-        if following.cost > election.budget:
+        if _exhaustive(election, run, None):
+            current = run
             break
-        current, endowment = following, endowment + 1
-    return _outcome(rule, prepared, current, prepared.runs - start)
+        # The next `count - 1` steps repeat this outcome: each fits and none is exhaustive, so each is accepted.
+        current = replace(run, endowment=run.endowment + count - 1)
+    assert current is not None
+    return _outcome(rule, prepared, current, runs)
 
 
 def mes_add1u_es(
@@ -638,27 +883,26 @@ def mes_add1_checker(
     prepared = prepared or prepare(election)
     if election.n_voters == 0:
         return Outcome("mes_add1_checker", (), 0, (), None, 0)
-    start = prepared.runs
     exact_share = Fraction(election.budget) / election.n_voters
     current = mes_run(prepared, exact_share, ties)
+    runs = 1
+    if progress:
+        progress(runs, exact_share)
     endowment = Fraction(math.floor(exact_share))
-    limit = _step_limit(election, endowment)
-    while limit > 0:
-        if progress:
-            progress(prepared.runs - start, endowment)
-        if prepared.supported <= set(current.selected):
-            break  # guard: every supported project is funded, more money changes nothing
-        following = mes_run(prepared, endowment + 1, ties, track=skip)
-        limit -= 1
-        if following.cost > election.budget:
-            break
-        # The next `same` steps repeat this outcome, which fits: the checker accepts each of them, unless the
-        # guard stops it right here.
-        same = 0 if prepared.supported <= set(following.selected) else identical_steps(following, limit)
-        limit -= same
-        endowment += 1 + same
-        current = replace(following, endowment=endowment)
-    return _outcome("mes_add1_checker", prepared, current, prepared.runs - start)
+    # Guard: once every supported project is funded, more money changes nothing, so the loop stops there.
+    if not prepared.supported <= set(current.selected):
+        for run, count in _segments(prepared, endowment + 1, ties, _step_limit(election, endowment), skip):
+            runs += 1
+            if progress:
+                progress(runs, run.endowment)
+            if run.cost > election.budget:
+                break
+            if prepared.supported <= set(run.selected):
+                current = run
+                break
+            # The next `count - 1` steps repeat this outcome, which fits: the checker accepts each of them.
+            current = replace(run, endowment=run.endowment + count - 1)
+    return _outcome("mes_add1_checker", prepared, current, runs)
 
 
 def mes_add1_greedy(
