@@ -545,6 +545,7 @@ class VotingController(Controller):
                     choices,
                     now(),
                     used_code_id=code_being_used(request, services, voter),
+                    projects=projects,
                 )
             except VotingRefused as refusal:
                 if not refusal.problems:

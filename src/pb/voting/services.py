@@ -177,6 +177,7 @@ async def cast_ballot(
     now: datetime,
     *,
     used_code_id: int | None = None,
+    projects: Sequence[Project] | None = None,
 ) -> str:
     """Stores the ballot (replacing the voter's earlier one in this budget) and returns its new receipt code.
 
@@ -193,7 +194,9 @@ async def cast_ballot(
     refusal = refusal_for_budget(process, budget, voter, await voter_records(db, process, voter))
     if refusal:
         raise VotingRefused(refusal)
-    costs = {project.id: project.cost_cents for project in await projects_of(db, budget)}
+    # The voting page has usually loaded the budget's projects already; a cast is voting day's hot path.
+    on_ballot = projects if projects is not None else await projects_of(db, budget)
+    costs = {project.id: project.cost_cents for project in on_ballot}
     broken = rules.problems(ballot_rules(budget), costs, choices)
     if broken:
         raise VotingRefused(N_("The ballot breaks the rules of this budget."), problems=broken)
