@@ -27,17 +27,12 @@ from pb.proposals.services import get_proposal_for
 from pb.web.auth import current_user_or_none, requires_login
 from pb.web.deps import Services
 from pb.web.forms import Errors, read_form, translator
-from pb.web.responses import flash, page, see_other
+from pb.web.responses import flash, is_htmx, page, see_other
 
 STANCE_CHOICES = [(stance.value, STANCE_LABELS[stance]) for stance in Stance]
 PUBLISHED = N_("Your comment has been published.")
 SAVED = N_("Your comment has been saved.")
 DELETED = N_("Your comment has been deleted.")
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    # A history restore asks for the whole page even though it comes from htmx.
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
 
 
 def comment_url(comment: Comment) -> str:

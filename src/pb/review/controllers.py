@@ -24,7 +24,7 @@ from pb.review.services import Access, ReviewRefused
 from pb.web.auth import client_address, requires_role
 from pb.web.deps import Services
 from pb.web.forms import Errors, Translate, clean_text, language_of, read_form, read_form_lists, translator
-from pb.web.responses import flash, page, see_other
+from pb.web.responses import flash, is_htmx, page, see_other
 
 REVIEW_STAFF = requires_role(Role.REVIEWER, Role.ADMIN)
 ADMIN_ONLY = requires_role(Role.ADMIN)
@@ -37,10 +37,6 @@ def refusal_errors(refused: ReviewRefused, _: Translate, field: str) -> Errors:
         text = f"{text} {', '.join(refused.titles)}"
     errors.add(field, text)
     return errors
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
 
 
 class ReviewController(Controller):

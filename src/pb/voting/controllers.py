@@ -39,7 +39,7 @@ from pb.voting.services import Voter, VotingRefused
 from pb.web.auth import client_address, current_user_or_none
 from pb.web.deps import Services
 from pb.web.forms import Errors, Translate, language_of, read_form, read_form_lists, translator
-from pb.web.responses import flash, page, see_other
+from pb.web.responses import flash, is_htmx, page, see_other
 from pb.web.sessions import ROTATE_FLAG
 
 log = logging.getLogger("pb.voting")
@@ -49,11 +49,6 @@ VARY = {"Vary": "HX-Request"}
 RECEIPT_KEY = "voting_receipt"
 # A code voter's code id, so that their first ballot can mark the code used (the voter key is a one-way hash).
 CODE_ID_KEY = "voting_code_id"
-
-
-def is_fragment_request(request: Request[Any, Any, Any]) -> bool:
-    headers = request.headers
-    return headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
 
 
 # --- access-checked loaders --------------------------------------------------------------------------------
@@ -148,7 +143,7 @@ def refused_page(
     text = _(message) % dict(params)
     context: dict[str, Any] = {"process": process, "message": text, "kiosk": visitor.kiosk}
     context.update(way_forward(process, visitor))
-    if is_fragment_request(request):
+    if is_htmx(request):
         return Template(template_name="voting/_refusal.html", context=context, status_code=403, headers=VARY)
     return Template(template_name="voting/refused.html", context=context, status_code=403, headers=VARY)
 
@@ -468,7 +463,7 @@ class VotingController(Controller):
             wanted=wanted,
             show_errors=reviewing,
         )
-        if is_fragment_request(request):
+        if is_htmx(request):
             return total_fragment(context)
         if reviewing:
             if state.errors or state.problems:
@@ -510,7 +505,7 @@ class VotingController(Controller):
         context = ballot_context(
             request, process, budget, projects, state, visitor=visitor, current=current, wanted=wanted
         )
-        if is_fragment_request(request):
+        if is_htmx(request):
             return total_fragment(context)
         return Template(template_name="voting/ballot.html", context=context, headers=VARY)
 
@@ -565,7 +560,7 @@ class VotingController(Controller):
                 wanted=ProjectFilter(),
                 show_errors=True,
             )
-            if is_fragment_request(request):
+            if is_htmx(request):
                 return total_fragment(context, status=422)
             return Template(template_name="voting/ballot.html", context=context, status_code=422, headers=VARY)
         request.session[RECEIPT_KEY] = {"process_id": process.id, "budget_id": budget.id, "receipt": receipt}
@@ -577,7 +572,7 @@ class VotingController(Controller):
             else:
                 flash(request, _("Your ballot was saved, but the summary email could not be sent."), "error")
         done = f"/processes/{process.slug}/vote/{budget.id}/done"
-        if is_fragment_request(request):
+        if is_htmx(request):
             # htmx follows a 303 inside the page; HX-Redirect makes the browser load the receipt page itself.
             return Response(content="", status_code=200, headers={"HX-Redirect": done, **VARY})
         return see_other(done)

@@ -14,6 +14,11 @@ def page(template: str, *, status: int = 200, **context: Any) -> Template:
     return Template(template_name=template, context=context, status_code=status)
 
 
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    """htmx asks for a fragment. A history restore comes from htmx too but needs the whole page."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+
+
 def see_other(path: str) -> Redirect:
     """POST/redirect/GET: 303 so the browser follows with GET and a reload does not post again."""
     return Redirect(path=path, status_code=303)
