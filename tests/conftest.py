@@ -168,16 +168,40 @@ def app(settings: Settings) -> PbApp:
     return create_app(settings)
 
 
+SESSION_COOKIES = ("pb_session", "__Host-pb_session")
+_CSRF_TOKEN_IN_PAGE = re.compile(r'name="_csrf_token" value="([^"]+)"|"x-csrftoken": "([^"]+)"')
+
+
+def csrf_token_in(html: str) -> str:
+    """The CSRF token a page carries: a form's hidden field, or the header htmx sends (on <body>)."""
+    found = _CSRF_TOKEN_IN_PAGE.search(html)
+    assert found, "the page carries no CSRF token"
+    return found.group(1) or found.group(2)
+
+
 class FormClient(TestClient[PbApp]):
     """A test client that sends forms the way a browser does, CSRF token included."""
 
+    # (session id, token): the token lives in the server-side session, so it is read again from a page whenever
+    # the session changes (first form, login, logout, a code voter's new session id).
+    _csrf: tuple[str, str] | None = None
+
+    def session_id(self) -> str | None:
+        for name in SESSION_COOKIES:
+            if value := self.cookies.get(name):
+                return value
+        return None
+
     def csrf_token(self) -> str:
-        token = self.cookies.get("pb_csrf")
-        if token is None:
-            self.get("/")
-            token = self.cookies.get("pb_csrf")
-        assert token, "the app set no CSRF cookie"
-        return token
+        session_id = self.session_id()
+        if session_id is None or self._csrf is None or self._csrf[0] != session_id:
+            # The login form starts a session for an anonymous visitor; a signed-in one is sent on to a page
+            # whose <body> carries the token for htmx.
+            token = csrf_token_in(self.get("/login", follow_redirects=True).text)
+            session_id = self.session_id()
+            assert session_id, "a page with a form started no session"
+            self._csrf = (session_id, token)
+        return self._csrf[1]
 
     def submit(self, path: str, data: dict[str, Any] | None = None, *, htmx: bool = False, **kwargs: Any) -> Any:
         form = dict(data or {})

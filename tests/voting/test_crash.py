@@ -29,7 +29,7 @@ from pb.processes.models import Process, VotingMethod
 from pb.voting.models import Ballot, VoterRecord
 from pb.voting.secrecy import Keys, new_code, receipt_hash
 from pb.voting.services import decode_choices
-from tests.conftest import free_port
+from tests.conftest import csrf_token_in, free_port
 from tests.voting_support import budgets, district, make_voting_process, project_ids
 
 SECRET = "crash-test-secret-key-0123456789abcdefghij"
@@ -132,11 +132,12 @@ async def vote(url: str, budget_id: int, voter: Voter, acknowledged: list[Voter]
     prefix = "/processes/omabudjetti-2026/vote"
     async with httpx.AsyncClient(base_url=url, cookies=voter.cookies, timeout=20) as client:
         try:
-            await client.get(f"{prefix}/code")
-            token = client.cookies.get("pb_csrf")
+            # The form token lives in the session: taken from each page as a browser would.
+            token = csrf_token_in((await client.get(f"{prefix}/code")).text)
             entered = await client.post(f"{prefix}/code", data={"code": voter.code, "_csrf_token": token})
             if entered.status_code != 303:
                 return
+            token = csrf_token_in((await client.get(f"{prefix}/{budget_id}")).text)
             form = {"project": [str(p) for p in voter.choices], "_csrf_token": token}
             cast = await client.post(f"{prefix}/{budget_id}/cast", data=form)
             if cast.status_code != 303:

@@ -23,16 +23,39 @@ def test_the_language_is_negotiated_from_the_browser(header: str, expected: str)
     assert i18n.negotiate(header, "fi") == expected
 
 
-def test_the_chosen_language_is_remembered_across_pages(client: FormClient) -> None:
-    assert '<html lang="sv">' in client.get("/?lang=sv").text
-    assert client.cookies.get("pb_lang") == "sv"
-    assert '<html lang="sv">' in client.get("/login").text
+def test_the_chosen_language_is_remembered_across_pages_in_the_session(client: FormClient) -> None:
+    chosen = client.get("/?lang=sv")
+    assert '<html lang="sv">' in chosen.text
+    # Kept in the session (choosing is the visitor's own act), not in a cookie of its own (issue 7).
+    assert list(client.cookies.keys()) == ["pb_session"]
+    for path in ("/login", "/processes", "/no-such-page"):
+        assert '<html lang="sv">' in client.get(path).text, path
+    assert '<html lang="en">' in client.get("/processes?lang=en").text
+    assert '<html lang="en">' in client.get("/").text
 
 
 def test_the_browser_language_is_used_when_nothing_was_chosen(client: FormClient) -> None:
     page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.8"})
     assert '<html lang="en">' in page.text
-    assert "pb_lang" not in page.headers.get("set-cookie", "")
+    assert "set-cookie" not in page.headers
+
+
+def test_choosing_the_language_a_visitor_already_gets_starts_no_session(client: FormClient) -> None:
+    page = client.get("/?lang=fi")
+    assert '<html lang="fi">' in page.text
+    assert "set-cookie" not in page.headers
+
+
+def test_a_signed_in_user_gets_their_preferred_language_until_they_choose_another(
+    client: FormClient, personas: dict[str, object]
+) -> None:
+    from tests.personas import ANNA
+
+    client.get("/?lang=sv")
+    client.log_in(ANNA)  # prefers English; a choice made before logging in does not outlast the login
+    assert '<html lang="en">' in client.get("/processes", headers={"Accept-Language": "fi"}).text
+    assert '<html lang="fi">' in client.get("/processes?lang=fi").text
+    assert '<html lang="fi">' in client.get("/account").text
 
 
 def test_dates_and_money_are_written_the_way_each_language_writes_them() -> None:

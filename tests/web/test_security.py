@@ -60,9 +60,10 @@ def test_an_anonymous_visitor_gets_no_session_cookie_and_no_stored_session(
     client: FormClient, settings: object
 ) -> None:
     response = client.get("/")
-    assert "pb_session" not in response.headers.get("set-cookie", "")
-    client.get("/login")
+    assert "set-cookie" not in response.headers
+    client.get("/processes")
     client.get("/static/css/pb.css")
+    assert not client.cookies
     session_dir = settings.session_dir
     assert not session_dir.exists() or list(session_dir.iterdir()) == []
 
@@ -89,10 +90,19 @@ def test_under_https_cookies_are_secure_and_use_the_host_prefix(settings: object
 
     https_settings = replace(settings, base_url="https://osallistu.example.fi", secret_key="x" * 40)  # type: ignore[type-var]
     with Client(app=create_app(https_settings), base_url="https://osallistu.example.fi") as https_client:
-        response = https_client.get("/")
-        assert "__Host-pb_csrf" in response.headers["set-cookie"]
-        assert "secure" in response.headers["set-cookie"].lower()
+        response = https_client.get("/login")
+        # The only cookie: the session's, which the login form starts (it holds the form's CSRF token).
+        (cookie,) = [value for name, value in response.headers.multi_items() if name == "set-cookie"]
+        attributes = [part.strip() for part in cookie.split(";")]
+        assert attributes[0].startswith("__Host-pb_session=")
+        # RFC 6265bis 4.1.3.2: a __Host- cookie is Secure, has Path=/ and no Domain, so no other host can set it.
+        assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= set(attributes)
+        assert not any(part.lower().startswith("domain=") for part in attributes)
         assert "max-age=31536000" in response.headers["strict-transport-security"]
+        # The token works over https too.
+        token = https_client.csrf_token()
+        posted = https_client.post("/login", data={"email": "x@example.fi", "password": "y", "_csrf_token": token})
+        assert posted.status_code == 422
 
 
 TEMPLATE_FILES = sorted((ROOT / "templates").rglob("*.html"))

@@ -62,8 +62,9 @@ README_TEXTS: dict[str, str] = {
     ),
     "roles": N_("Your roles: role, name and granted_at (when you got it)."),
     "sessions": N_(
-        "Login sessions are not in this file: the server keeps only which account is logged in and when, for "
-        "as long as the session lasts, and a random identifier in a cookie."
+        "Login sessions are not in this file: the server keeps only which account is logged in and when, a "
+        "form-protection token and the language you chose, for as long as the session lasts, and a random "
+        "identifier in a cookie."
     ),
     "notification_settings": N_("Which optional emails you get (true: you get them)."),
     "proposals": N_(

@@ -7,6 +7,8 @@ from typing import Any
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from pb.web.sessions import SESSION_LANGUAGE
+
 FLASH_KEY = "flash"
 
 
@@ -30,6 +32,9 @@ def flash(request: Request[Any, Any, Any], message: str, category: str = "succes
 
 
 def remember_language(request: Request[Any, Any, Any], language: str) -> None:
-    """Ask the outer shell to set the language cookie (e.g. to the user's preference at login)."""
+    """The user's stored preference becomes the site's language (at login, after changing it): this response
+    is in it, and an earlier ?lang= choice kept in the session no longer overrides it (web/shell.py)."""
     request.scope["state"]["locale"] = language
-    request.scope["state"]["remember_language"] = language
+    session = request.scope.get("session")
+    if isinstance(session, dict):
+        session.pop(SESSION_LANGUAGE, None)

@@ -6,6 +6,10 @@ so error pages see the session too, and:
 - ids not present in the store are ignored (a planted id is never adopted);
 - empty sessions are never written, so anonymous visitors get no cookie and no store entry;
 - a handler that sets ``request.state.rotate_session`` (login, logout) gets a new id, the old one is deleted.
+
+Its cookie is the only one pb sets (issue 7). What other sites keep in cookies lives in the session instead:
+the CSRF token (web/csrf.py) and a language chosen with ?lang= (web/shell.py). An anonymous visitor gets a
+session only when a page shows them a form, when they choose a language, or when they start voting with a code.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 from litestar.stores.base import Store
 
 ROTATE_FLAG = "rotate_session"
+# The language chosen with ?lang= when it differs from the visitor's default (user's preference, browser).
+SESSION_LANGUAGE = "language"
 
 
 @dataclass

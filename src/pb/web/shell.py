@@ -2,22 +2,30 @@
 
 It wraps Litestar's own entry point rather than being a Litestar middleware because routing errors (404/405)
 skip middleware; here every response, error pages included, gets the same headers, language and session.
+The session's cookie is the only cookie pb ever sets (issue 7): the language choice and the CSRF token live in
+the session, and a test crawls every page to check that no other Set-Cookie appears.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
 from litestar import Litestar
 from litestar.types import Message, Scope
 
+from pb.accounts.models import User
 from pb.i18n import negotiate
 from pb.settings import LANGUAGES, Settings
-from pb.web.auth import load_user_for_scope
-from pb.web.sessions import ROTATE_FLAG, SessionLayer
+from pb.web import csrf
+from pb.web.auth import USER_KEY, load_user_for_scope
+from pb.web.sessions import ROTATE_FLAG, SESSION_LANGUAGE, SessionLayer
 
-LANGUAGE_COOKIE = "pb_lang"
+log = logging.getLogger("pb.shell")
+# Static files, and the open-data API (anonymous, read-only, used from other sites' pages), never see a session:
+# no store read, no user lookup, and nothing there (not even ?lang=) can start one and set a cookie.
+SESSIONLESS_PREFIXES = ("/static/", "/api/")
 
 # No inline script or style anywhere (templates are checked for style= and on*= attributes by a test).
 CONTENT_SECURITY_POLICY = (
@@ -32,16 +40,6 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-
-
-def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
-    for key, value in headers:
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                cookie_name, _, cookie_value = part.strip().partition("=")
-                if cookie_name == name:
-                    return cookie_value
-    return None
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
@@ -61,39 +59,58 @@ class PbApp(Litestar):
         self.pb_settings = settings
         self.session_layer = session_layer
 
-    def choose_language(self, scope: Scope) -> tuple[str, bool]:
-        """Language from ?lang= (then remembered in a cookie), the cookie, Accept-Language, or the default."""
+    def choose_language(self, scope: Scope) -> str:
+        """?lang=, else the choice kept in the session, the signed-in user's preference, Accept-Language, default.
+
+        A ?lang= that differs from what the visitor would get anyway is kept in the session (starting one if
+        needed: choosing a language is an explicit request), so the choice follows them from page to page.
+        """
+        session = scope.get("session")
+        user = scope["state"].get(USER_KEY)
+        chosen = session.get(SESSION_LANGUAGE) if isinstance(session, dict) else None
+        if chosen in LANGUAGES:
+            current = str(chosen)
+        elif isinstance(user, User) and user.preferred_language in LANGUAGES:
+            current = user.preferred_language
+        else:
+            current = negotiate(_header(list(scope["headers"]), b"accept-language"), self.pb_settings.default_language)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         asked = next(iter(query.get("lang", [])), None)
-        headers = list(scope["headers"])
-        remembered = _cookie_value(headers, LANGUAGE_COOKIE)
-        if asked in LANGUAGES:
-            return asked, asked != remembered
-        if remembered in LANGUAGES:
-            return remembered, False
-        return negotiate(_header(headers, b"accept-language"), self.pb_settings.default_language), False
+        if asked in LANGUAGES and asked != current:
+            if isinstance(session, dict):
+                session[SESSION_LANGUAGE] = asked
+            return str(asked)
+        return current
 
-    def language_cookie(self, language: str) -> tuple[bytes, bytes]:
-        secure = "; Secure" if self.pb_settings.uses_https else ""
-        value = f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
-        return (b"set-cookie", value.encode())
+    def without_foreign_cookies(self, headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes, bytes]]:
+        """Drops any Set-Cookie but the session's: pb sets no other cookie (issue 7), whatever a library tries."""
+        prefix = f"{self.session_layer.cookie_name}=".encode("latin-1")
+        kept = []
+        for name, value in headers:
+            if name.lower() == b"set-cookie" and not value.startswith(prefix):
+                log.error("dropped a cookie other than the session's on %s: %r", path, value.split(b"=", 1)[0])
+                continue
+            kept.append((name, value))
+        return kept
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:  # ASGI entry point
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        language, remember_language = self.choose_language(scope)
-        state["locale"] = language
-        is_static = scope["path"].startswith("/static/")
         loaded = None
-        if not is_static:
+        expected_token: object = None
+        if not scope["path"].startswith(SESSIONLESS_PREFIXES):
             scope["session"], loaded = await self.session_layer.load(scope["headers"])
+            # Taken before anything (an ended login, a handler) can change the session, for the CSRF check.
+            expected_token = scope["session"].get(csrf.SESSION_KEY)
+            state[csrf.EXPECTED_STATE_KEY] = expected_token
             await load_user_for_scope(scope, self.state.db)
+        state["locale"] = self.choose_language(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = self.without_foreign_cookies(list(message.get("headers", [])), scope["path"])
                 names = {name.lower() for name, _ in headers}
                 headers += [header for header in SECURITY_HEADERS if header[0] not in names]
                 if self.pb_settings.uses_https:
@@ -102,10 +119,14 @@ class PbApp(Litestar):
                     if b"cache-control" not in names:
                         # Pages can show personal data; shared library computers must not keep them.
                         headers.append((b"cache-control", b"no-store"))
-                    headers += await self.session_layer.save(scope.get("session"), loaded, bool(state.get(ROTATE_FLAG)))
-                chosen = state.get("remember_language")
-                if remember_language or chosen in LANGUAGES:
-                    headers.append(self.language_cookie(chosen if chosen in LANGUAGES else language))
+                    session = scope.get("session")
+                    rotate = bool(state.get(ROTATE_FLAG))
+                    if rotate and isinstance(session, dict) and session.get(csrf.SESSION_KEY) == expected_token:
+                        # The new id gets a new token too: a token that someone planted or saw together with the
+                        # old id must not keep working (OWASP Session Management Cheat Sheet, "Renew the
+                        # Session ID After Any Privilege Level Change").
+                        session.pop(csrf.SESSION_KEY, None)
+                    headers += await self.session_layer.save(session, loaded, rotate)
                 message = {**message, "headers": headers}
             await send(message)
 

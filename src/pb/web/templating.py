@@ -14,6 +14,7 @@ from jinja2.runtime import Context
 from pb import i18n
 from pb.accounts.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
 from pb.settings import LANGUAGES, Settings
+from pb.web.csrf import CSRFInput, session_token
 from pb.web.markdown import render_markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
@@ -44,6 +45,37 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **variables:
     return text % {"num": n, **variables}
 
 
+class PbTemplate(jinja2.Template):
+    """A template whose CSRF helpers read the token from the server-side session (web/csrf.py).
+
+    Litestar puts ``csrf_input`` (from its own CSRF cookie, which pb does not use) into every page's context and
+    registers a ``csrf_token`` global; both are replaced here, where the final context of every render, include
+    and import passes through. Both start an anonymous visitor's session only when a page really renders them.
+    """
+
+    def new_context(self, vars: dict[str, Any] | None = None, shared: bool = False, locals: Any = None) -> Context:
+        request = (vars or {}).get("request")
+        if vars is not None and request is not None and not isinstance(vars.get("csrf_input"), CSRFInput):
+            scope = request.scope
+            vars = {
+                **vars,
+                "csrf_input": CSRFInput(scope),
+                "csrf_token": lambda: session_token(scope, start_session=True),
+            }
+        return super().new_context(vars, shared, locals)
+
+
+@pass_context
+def session_csrf_token(context: Context) -> str:
+    """The token for htmx's header on <body>, only for a visitor who has (or is getting) a session anyway.
+
+    ``<body>`` is rendered before the page's forms, so it cannot know yet whether the page will start a session;
+    a first anonymous visit to a form page sends the token in the form's own hidden field instead.
+    """
+    request = context.get("request")
+    return "" if request is None else session_token(request.scope, start_session=False)
+
+
 def build_environment(settings: Settings) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -56,6 +88,7 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         # saves a stat() per included fragment (500 comments = 500 includes). Restart to see template edits.
         auto_reload=False,
     )
+    env.template_class = PbTemplate
     env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)  # type: ignore[attr-defined]
 
     @pass_context
@@ -131,6 +164,7 @@ def build_environment(settings: Settings) -> jinja2.Environment:
         role_name=role_name,
         role_description=role_description,
         pop_flashes=pop_flashes,
+        session_csrf_token=session_csrf_token,
     )
     return env
 
