@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from pb.api.controllers import http_error as api_error
 from pb.web.auth import LoginRequired
 
 log = logging.getLogger("pb.errors")
@@ -29,6 +30,10 @@ def login_required(request: Request[Any, Any, Any], _: LoginRequired) -> Respons
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if request.url.path.startswith("/api/"):
+        # The open data API answers with JSON problems, also for routing errors raised before its own handlers
+        # run (unknown paths, wrong methods).
+        return api_error(request, exc)
     csrf = isinstance(exc, PermissionDeniedException) and "csrf" in str(exc.detail).lower()
     response = _error_page(exc.status_code, csrf=csrf)
     if exc.headers:
