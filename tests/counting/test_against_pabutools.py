@@ -140,7 +140,20 @@ def test_completions_never_end_below_the_uncompleted_endowment(election: Electio
 def test_skipping_completion_steps_changes_no_outcome(election: Election) -> None:
     for rule in (mes_add1, mes_add1_es, mes_add1_checker):
         brute, skipping = rule(election, skip=False), rule(election)
-        assert (skipping.selected, skipping.endowment) == (brute.selected, brute.endowment)
+        assert (skipping.selected, skipping.endowment, skipping.ties) == (brute.selected, brute.endowment, brute.ties)
+
+
+@SETTINGS
+@given(st.one_of(elections(), elections(cumulative=True)), st.sampled_from(TIE_ORDERS))
+def test_a_certified_run_has_the_outcome_of_every_endowment_below_it(election: Election, ties: TieOrder) -> None:
+    prepared = prepare(election)
+    share = Fraction(election.budget) / max(1, election.n_voters)
+    runs = [mes_run(prepared, share + step, ties) for step in range(40)]
+    for low in range(0, 20, 2):
+        for distance in range(1, 20):
+            probe = mes_run(prepared, share + low + distance, ties, against=runs[low])
+            if probe.certified:
+                assert all(run.selected == probe.selected for run in runs[low : low + distance])
 
 
 @SETTINGS

@@ -15,7 +15,7 @@ from pb.counting.pabulib import read_pabulib
 from pb.counting.rules import count
 
 from .conftest import LOCAL_PABULIB, SHARED_PABULIB
-from .reference import FLOAT_ONLY, NOT_PB_RULES, TOO_SLOW, cases, check
+from .reference import FLOAT_ONLY, NOT_PB_RULES, cases, check
 
 
 def _params(folder: Path) -> list[object]:
@@ -24,8 +24,6 @@ def _params(folder: Path) -> list[object]:
         marks: list[pytest.MarkDecorator] = []
         if rule in NOT_PB_RULES:
             marks.append(pytest.mark.skip(reason=f"{rule} is not a pb rule; its ties between optima are uncontrolled"))
-        if (stem, rule) in TOO_SLOW:
-            marks.append(pytest.mark.skip(reason="unfinished: about 30 min of CPU per rule (22,000 completion steps)"))
         if (stem, rule) in FLOAT_ONLY:
             marks.append(pytest.mark.xfail(strict=False, reason="float-only reference without exact re-check"))
         params.append(pytest.param(stem, rule, marks=marks, id=f"{stem}.{rule}"))

@@ -44,12 +44,25 @@ def test_it_counts_every_mes_run_of_a_completion() -> None:
 
 
 def test_it_skips_only_steps_whose_outcome_provably_repeats() -> None:
-    # From 25 to 32.5 nothing changes sign (C is cheapest, A and B lack money): pb runs 25, then 33.
-    brute, skipping = mes_add1_es(FOUR, skip=False), mes_add1_es(FOUR)
-    assert skipping.mes_runs == 2
-    assert (skipping.selected, skipping.endowment) == (brute.selected, brute.endowment)
+    # FOUR in hundredths: from 2500 to 3249 per voter C is funded alone, and from 3250 A too (110 % of the
+    # budget). Step by step that is 751 runs; the certified probes need a few dozen.
+    election = Election.build(
+        10_000, {"A": 6_000, "B": 4_000, "C": 5_000}, [["A", "C"], ["A", "C"], ["A", "C"], ["B", "C"]]
+    )
+    brute, skipping = mes_add1_es(election, skip=False), mes_add1_es(election)
+    assert brute.mes_runs == 751
+    assert skipping.mes_runs < 40
+    assert (skipping.selected, skipping.endowment) == (brute.selected, brute.endowment) == (("C",), 3249)
     for rule in (mes_add1, mes_add1_checker):
-        assert rule(FOUR).endowment == rule(FOUR, skip=False).endowment
+        assert rule(election).endowment == rule(election, skip=False).endowment
+
+
+def test_a_run_certifies_the_endowments_below_it_only_while_the_outcome_provably_holds() -> None:
+    prepared = prepare(FOUR)
+    base = mes_run(prepared, Fraction(25), "default")
+    assert mes_run(prepared, Fraction(32), "default", against=base).certified
+    # At 33 A becomes affordable: the outcome changes, and nothing is certified.
+    assert not mes_run(prepared, Fraction(33), "default", against=base).certified
 
 
 def test_it_fills_the_leftover_by_votes_after_the_completion() -> None:
@@ -166,3 +179,29 @@ def test_a_batch_resolves_a_tie_of_fully_paid_projects_exactly_and_reports_it() 
         assert run is not None
         assert run.ties == mes_run(prepared, Fraction(31 + offset), "default").ties
         assert [(tie.tied, tie.chosen, tie.criterion) for tie in run.ties] == [(("B", "A"), "B", "lower cost")]
+
+
+def test_a_persistent_exact_tie_certifies_when_the_tie_order_keeps_the_winner() -> None:
+    # From 31 per voter A's and B's supporters all pay in full: 1/2 per unit of utility for both at every
+    # endowment, and the lower cost keeps B first.
+    election = Election.build(120, {"A": 60, "B": 30}, [["A"], ["A"], ["B"], ["B"]])
+    prepared = prepare(election)
+    base = mes_run(prepared, Fraction(31), "default")
+    probe = mes_run(prepared, Fraction(40), "default", against=base)
+    assert probe.certified
+    assert [tie.tied for tie in probe.ties] == [("B", "A")]
+
+
+def test_a_run_does_not_certify_an_outcome_that_changes_and_comes_back() -> None:
+    # MES is not monotone in the endowment: C, A, B at 71.5 and at 78.5 per voter, but C, A, D at 73.5-77.5.
+    election = Election.build(
+        243,
+        {"A": 60, "B": 150, "C": 150, "D": 100},
+        [["C", "D"], ["A", "B", "C", "D"], ["A", "C"], ["B"], ["A", "B", "C", "D"], ["A", "B", "C"]],
+    )
+    prepared = prepare(election)
+    low, high = (mes_run(prepared, Fraction(value, 2), "default") for value in (143, 157))
+    assert low.selected == high.selected
+    assert mes_run(prepared, Fraction(147, 2), "default").selected != low.selected
+    assert not mes_run(prepared, Fraction(157, 2), "default", against=low).certified
+    assert mes_run(prepared, Fraction(145, 2), "default", against=low).certified

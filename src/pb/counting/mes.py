@@ -9,27 +9,29 @@ Utilities are cost utilities: a voter's utility for a project is its cost times 
 
 Arithmetic. Money and endowments are exact (int/Fraction). A run first computes in float64 with numpy
 (merged identical ballots; per-project supporter arrays; the payments by a few vectorised passes of the
-"poor/rich" fixed point, falling back to a sort + cumulative sum; and the lazy re-evaluation of
-equalshares.net and pabutools: an affordability only grows, so a project whose previous value is already
-worse than the best one found this round need not be recomputed). Whenever a decision is within a relative
-1e-9 of a tie (two affordabilities, or the money a project's supporters have left against its cost), the run
-switches to an exact shadow: it replays the run so far in Fractions and decides that comparison exactly.
+"poor/rich" fixed point, started from the project's previous price and falling back to a sort + cumulative
+sum; the money each project's supporters hold, updated from each round's payments; and the lazy
+re-evaluation of equalshares.net and pabutools: an affordability only grows, so a project whose previous
+value is already worse than the best one found this round need not be recomputed). Whenever a decision is
+within a relative 1e-9 of a tie (two affordabilities, or the money a project's supporters have left against
+its cost), the run switches to an exact shadow: it replays the run so far in Fractions and decides that
+comparison exactly.
 
 Skipping completion steps. A completion raises the endowment by 1 per step, and Hungarian budgets in forints
-need 10^4-10^5 steps. Within one run every budget and affordability is an affine function of the endowment
-for as long as every comparison the run made keeps its sign (which project is cheapest per unit of utility,
-which supporters pay in full, which projects are out of money); a run therefore also reports how far the
-endowment can rise with its outcome unchanged (`Run.stable`), and the completions skip the steps strictly
-inside that distance: they would give the same outcome and hence the same stop decision. A run that met a
-near-tie it could not prove persistent, or needed exact arithmetic for affordability, reports 0 (no skip).
+need 10^4-10^5 steps. With cost utilities every budget is non-decreasing and every affordability
+non-increasing in the endowment for as long as the same projects are funded in the same order, so a run at a
+higher endowment can certify every endowment between it and an earlier run: at each round, every project
+other than the winner must be unaffordable at the higher endowment or, there, cost more per unit of utility
+than the winner did at the lower one (the proof is in `mes_run`). The completions probe ahead with such runs
+(`_outcomes`), skip what is certified and bisect where it is not; the skipped steps have the outcome of the
+runs around them and hence the same stop decision, and every outcome returned is a run at its own endowment.
 `skip=False` gives the plain step-by-step loop; tests check both agree.
 
-Batches. Where the outcome's order changes at about every second step (Toulouse: `stable` stays below 1), the
-completions take the following endowments from `_batch_runs`, which runs MES for up to 256 consecutive
-endowments at once, one column of budgets per endowment, each column deciding as its own float run would;
-a column that meets a near-tie it cannot settle exactly (only ties of projects whose affordability is proven
-exact, as in `_exact_rho`, are settled there) is recomputed by `mes_run`. Batches are used only for elections
-with short supporter arrays, where a run's time is Python overhead; on long arrays they are no faster.
+Batches. Where the order of selection changes at about every second step (Toulouse, Warsaw: probes keep
+failing), the completions take the following endowments from `_batch_runs`, which runs MES for up to 256
+consecutive endowments at once, one column of budgets per endowment, each column deciding as its own float
+run would; a column that meets a near-tie it cannot settle exactly (only ties of projects whose affordability
+is proven exact, as in `_exact_rho`, are settled there) is recomputed by `mes_run`.
 
 Completions (see rules.py and /work/shared/pabulib/README.md, "Conventions that change outcomes"):
 - `mes_add1_es` (pb's default; equalshares.net's published code, "exhaustive" + "integral"): start at
@@ -48,7 +50,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -83,6 +85,13 @@ class _Project:
     groups_list: list[int]
     points_exact: list[Number]
     total_exact: Number
+    # Position in `Prepared.projects`.
+    slot: int = 0
+
+    @property
+    def rich_rho(self) -> Fraction:
+        """The exact affordability when every supporter pays in full: 1 / (total points)."""
+        return Fraction(1, self.total_exact) if isinstance(self.total_exact, int) else 1 / Fraction(self.total_exact)
 
 
 @dataclass
@@ -95,13 +104,29 @@ class Prepared:
     # Projects with supporters and cost 0 are funded before the first round (as pabutools does).
     free: list[int]
     supported: set[int]
+    # The ballots as slots of `projects` (CSR: group g's entries are slots[starts[g]:starts[g + 1]]), and
+    # each project's number of supporting voters.
+    starts: IntArray = field(default_factory=lambda: np.zeros(1, dtype=np.intp))
+    slots: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    voters: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     runs: int = 0
     _keys: dict[str, Callable[[int], tuple[object, ...]]] = field(default_factory=dict)
+    _neighbours: dict[int, tuple[IntArray, IntArray]] = field(default_factory=dict)
 
     def key(self, ties: TieOrder) -> Callable[[int], tuple[object, ...]]:
         if ties not in self._keys:
             self._keys[ties] = tie_key(self.election, ties)
         return self._keys[ties]
+
+    def neighbours(self, project: _Project) -> tuple[IntArray, IntArray]:
+        """Every (supporter position, slot) pair of the projects that `project`'s supporters also support."""
+        if project.slot not in self._neighbours:
+            first = self.starts[project.groups]
+            lengths = self.starts[project.groups + 1] - first
+            rows = np.repeat(np.arange(len(project.groups)), lengths)
+            offsets = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+            self._neighbours[project.slot] = (rows, self.slots[offsets])
+        return self._neighbours[project.slot]
 
 
 def prepare(election: Election) -> Prepared:
@@ -139,9 +164,16 @@ def prepare(election: Election) -> Prepared:
                 groups_list=[group for group, _ in members[index]],
                 points_exact=points_exact,
                 total_exact=sum((weights_exact[g] * p for g, p in members[index]), 0),
+                slot=len(projects),
             )
         )
-    return Prepared(election, weights_exact, projects, free, supported)
+    slot_of = {project.index: project.slot for project in projects}
+    rows = [[slot_of[index] for index, _ in ballot.points if index in slot_of] for ballot in election.ballots]
+    starts = np.zeros(len(rows) + 1, dtype=np.intp)
+    starts[1:] = np.cumsum([len(row) for row in rows])
+    slots = np.array([slot for row in rows for slot in row], dtype=np.intp)
+    voters = np.array([float(project.weights.sum()) for project in projects], dtype=np.float64)
+    return Prepared(election, weights_exact, projects, free, supported, starts, slots, voters)
 
 
 @dataclass
@@ -152,7 +184,19 @@ class Run:
     selected: list[int]
     cost: Number
     ties: list[TieRecord]
-    stable: float = 0.0
+    # The float affordability of each round's winner (after the free projects), and the exact one of the
+    # rounds that resolved a tie: what a later run checks its own against to certify the endowments between.
+    levels: list[float] = field(default_factory=list)
+    tie_levels: dict[int, Fraction] = field(default_factory=dict)
+    # A run made `against` an earlier one: whether every endowment from that run's to this one's provably
+    # gives this outcome (see `mes_run`).
+    certified: bool = False
+    # How close the decisions were, relative to the winners' affordability: `gap`, the nearest competitor in
+    # this run; `margin`, for a run made `against` another, the nearest competitor here against the winner
+    # there (negative when a competitor here undercut it, -inf when the winners differ). Only the distance of
+    # the next probe depends on them.
+    gap: float = math.inf
+    margin: float = math.inf
 
 
 class _Exact:
@@ -228,46 +272,51 @@ class _Price:
 
     value: float
     rich: bool
-    # With tracking: the derivative of the price with respect to the endowment, and how far the endowment
-    # can rise before a supporter changes sides between paying in full and paying the price (see _stability).
-    slope: float = 0.0
-    stable: float = math.inf
-    # With tracking: every supporter short of the price has nothing left at any nearby endowment (budget and
-    # slope exactly 0, having paid in full before), so the price is cost / (points of the others): constant.
-    constant: bool = False
     # The exact affordability when the float computation proves it: supporters short of the price all hold
     # exactly nothing and the others clearly can pay, so rho = 1 / (points of the others), an integer ratio.
     exact_rho: Fraction | None = None
 
 
-def _float_price(project: _Project, budgets: FloatArray) -> _Price | None:
-    """The float price per point, None if surely unaffordable, NaN if too close to call."""
+def _float_price(project: _Project, budgets: FloatArray, floor: float = 0.0, affordable: bool = False) -> _Price | None:
+    """The float price per point, None if surely unaffordable, NaN if too close to call.
+
+    `floor` is a price the result cannot be below (an earlier price of the same run: budgets only shrink);
+    `affordable` says the supporters' money is already known to exceed the cost by more than the margin.
+    """
     mine = budgets[project.groups]
-    available = float(np.dot(project.weights, mine))
-    if available < project.cost_f * (1 - NEAR):
-        return None
-    if available <= project.cost_f * (1 + NEAR):
-        return _Price(math.nan, False)
+    if not affordable:
+        available = float(np.dot(project.weights, mine))
+        if available < project.cost_f * (1 - NEAR):
+            return None
+        if available <= project.cost_f * (1 + NEAR):
+            return _Price(math.nan, False)
     ratios = mine if project.unit else mine / project.points
-    lowest = float(ratios.min())
     everyone = project.cost_f / project.total_points
-    if everyone < lowest * (1 - NEAR):
+    # A floor clearly above `cost / total points` means some supporter is short of it: no need to look.
+    if floor <= everyone * (1 + 1e-6) and everyone < float(ratios.min()) * (1 - NEAR):
         # No supporter is short: all pay `cost / total points` per point, exactly (cost utilities).
         return _Price(everyone, True)
     # pabutools' "poor/rich" iteration (equalshares.net computes the same fixed point by sorting): voters
-    # whose budget is below the price pay everything, the others share the rest; the price only rises, so a
-    # few vectorised passes reach the fixed point without sorting the supporters.
+    # whose budget is below the price pay everything, the others share the rest. From any price at most the
+    # fixed point the iteration rises monotonically to it, so it starts from the highest known lower bound,
+    # and a few vectorised passes reach it without sorting the supporters.
     weighted_budgets = project.weights * mine
-    price = everyone
+    price = max(everyone, floor)
+    poor = ratios < price
+    count = int(np.count_nonzero(poor))
     for _ in range(_POOR_RICH_PASSES):
-        poor = ratios < price
-        rich_points = project.total_points - float(np.dot(project.weighted_points, poor))
+        rich_points = project.total_points - float(project.weighted_points @ poor)
         if rich_points <= 0:
             return _Price(math.nan, False)
-        new_price = (project.cost_f - float(np.dot(weighted_budgets, poor))) / rich_points
-        if new_price <= price * (1 + 1e-15) or not bool(np.any(ratios[~poor] < new_price)):
+        new_price = (project.cost_f - float(weighted_budgets @ poor)) / rich_points
+        if new_price <= price * (1 + 1e-15):
             return _Price(max(new_price, price), False)
-        price = new_price
+        poor = ratios < new_price
+        new_count = int(np.count_nonzero(poor))
+        if new_count == count:
+            # Nobody else falls short of the new price (the poor only grow as the price rises): fixed point.
+            return _Price(new_price, False)
+        price, count = new_price, new_count
     return _sorted_price(project, mine, ratios)
 
 
@@ -305,55 +354,50 @@ def _sorted_price(project: _Project, mine: FloatArray, ratios: FloatArray) -> _P
     return _Price(float(prices[k]), False)
 
 
-def _sensitivity(project: _Project, budgets: FloatArray, slopes: FloatArray, price: _Price) -> None:
-    """Fill in `price.slope` and `price.stable` for the price computed from `budgets`.
-
-    Within one run, every budget is an affine function of the endowment as long as each supporter of each
-    evaluated project stays on the same side (paying in full or paying the price): price per point
-    q = (cost - sum of the short supporters' budgets) / (points of the others) is then affine too. This
-    finds the nearest endowment, above the current one, at which some supporter would change sides.
-    """
-    mine = budgets[project.groups]
-    mine_slopes = slopes[project.groups]
-    ratios = mine if project.unit else mine / project.points
-    ratio_slopes = mine_slopes if project.unit else mine_slopes / project.points
-    short = ratios < price.value
-    rich_points = project.total_points - float(np.dot(project.weighted_points, short))
-    slope = -float(np.dot(project.weights * mine_slopes, short)) / rich_points
-    gap = ratios - price.value
-    drift = ratio_slopes - slope
-    stable = math.inf
-    leaving_short = short & (drift > 0)
-    if leaving_short.any():
-        stable = min(stable, float(np.min(-gap[leaving_short] / drift[leaving_short])))
-    becoming_short = ~short & (drift < 0)
-    if becoming_short.any():
-        stable = min(stable, float(np.min(gap[becoming_short] / -drift[becoming_short])))
-    price.slope = slope
-    price.stable = stable
-    price.constant = price.rich or not bool(np.any(mine[short]) or np.any(mine_slopes[short]))
+# Margin of the certification in `mes_run`: a competitor's float affordability at the higher endowment must
+# exceed the winner's at the lower one by this relative amount. Float values carry relative errors far below
+# NEAR (see above); 100 x NEAR keeps the proof safe, and a failed certification only costs speed.
+CERTIFY = 100 * NEAR
 
 
-def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: bool = False) -> Run:
+def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, against: Run | None = None) -> Run:
     """One run of MES with every voter starting at `endowment`.
 
-    With `track`, `Run.stable` is how far the endowment can rise with every comparison of this run keeping
-    its outcome (see `identical_steps`); 0 whenever the run met a tie or needed exact arithmetic.
+    With `against`, a run at a lower endowment, the run also checks whether every endowment between the two
+    provably gives the same outcome (`Run.certified`). Monotonicity (cost utilities, Peters & Skowron 2020):
+    while two runs fund the same projects in the same order, every voter's budget before each round is
+    non-decreasing in the endowment (a price solves sum_i min(b_i, q * p_i) = cost, so richer supporters mean
+    a lower price, and max(0, b_i - q * p_i) grows with b_i and shrinks with q), hence every affordability is
+    non-increasing and every project affordable at the lower endowment stays affordable. By induction over
+    the rounds, if at each round every other project is either unaffordable here or here costs more per unit
+    of utility than the winner did at the lower endowment, then at every endowment in between the winner is
+    the same project and no other is affordable after the last round. Exact ties need the tie to persist:
+    the competitor's exact affordability here equals the winner's there, so in between the competitor is
+    never cheaper, and the tie order prefers the winner.
     """
     prepared.runs += 1
     election = prepared.election
     key = prepared.key(ties)
     budgets = np.full(len(prepared.weights_exact), float(endowment), dtype=np.float64)
-    # d(budget)/d(endowment) of every group, for `track`.
-    slopes = np.ones(len(prepared.weights_exact), dtype=np.float64) if track else budgets
-    stable = math.inf if track else 0.0
     selected: list[int] = list(prepared.free)
     cost: Number = sum((election.projects[i].cost for i in prepared.free), 0)
     history: list[_Project] = []
     records: list[TieRecord] = []
+    levels: list[float] = []
+    tie_levels: dict[int, Fraction] = {}
     exact: _Exact | None = None
     # Groups whose exact budget is 0: they paid in full, clearly short of a price (by more than NEAR).
     zero = np.zeros(len(prepared.weights_exact), dtype=np.bool_)
+    # The money each project's supporters hold, kept up to date from each round's payments, so that a project
+    # clearly out of reach is dropped without reading its supporters' budgets (most projects end that way).
+    # Its float error is below (rounds x supporters x 2^-53) of the supporters' initial money, under 1e-10 of
+    # it for any real election; `slack`, 1e-8 of it, leaves a factor 100, and what falls within the slack is
+    # decided from the budgets themselves.
+    available = prepared.voters * float(endowment)
+    slack = available * 1e-8
+    certifying = against is not None
+    reference = against.selected[len(prepared.free) :] if against is not None else []
+    gap = margin = math.inf
 
     def exact_now() -> _Exact:
         nonlocal exact
@@ -363,40 +407,47 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: b
         return exact
 
     # Affordability rho = price per point / cost; its last computed value is a lower bound for later rounds
-    # (budgets only shrink), which is what makes the lazy re-evaluation exact. The initial 1 / total points
-    # is a lower bound at every endowment, so its slope is 0.
+    # (budgets only shrink), which is what makes the lazy re-evaluation exact.
     stale = {project.index: 1.0 / project.total_points for project in prepared.projects}
-    stale_slope = dict.fromkeys(stale, 0.0)
     remaining = {project.index: project for project in prepared.projects}
     prices: dict[int, _Price] = {}
     while remaining:
+        round_ = len(history)
+        if certifying and round_ >= len(reference):
+            # The earlier run stopped here: this one must find nothing affordable either.
+            threshold = math.inf
+        elif certifying:
+            assert against is not None
+            threshold = against.levels[round_] * (1 + CERTIFY)
+        else:
+            threshold = -math.inf
         best = math.inf
         near: list[int] = []
+        evaluated: list[int] = []
+        # The lowest lower bound of the projects not evaluated this round.
+        beyond = math.inf
         for index in sorted(remaining, key=stale.__getitem__):
-            if stale[index] > best * (1 + NEAR):
-                break  # lazy re-evaluation: this and all later projects cannot beat `best`
+            if stale[index] > best * (1 + NEAR) and stale[index] > threshold:
+                beyond = stale[index]
+                break  # lazy re-evaluation: this and all later projects cannot beat `best` (nor `threshold`)
             project = remaining[index]
-            price = _float_price(project, budgets)
+            money = available[project.slot]
+            if money + slack[project.slot] < project.cost_f * (1 - NEAR):
+                del remaining[index]
+                continue
+            clearly = money - slack[project.slot] > project.cost_f * (1 + NEAR)
+            price = _float_price(project, budgets, stale[index] * project.cost_f, clearly)
             if price is not None and math.isnan(price.value):
-                stable = 0.0  # too close to call in float: no claim about neighbouring endowments
                 exact_value = exact_now().price(project)
                 price = None if exact_value is None else _Price(float(exact_value), False)
             if price is None:
-                if track and stable > 1:
-                    # Removed for lack of money: stays so while the supporters' money stays below the cost.
-                    available = float(np.dot(project.weights, budgets[project.groups]))
-                    growth = float(np.dot(project.weights, slopes[project.groups]))
-                    if growth > 0:
-                        stable = min(stable, (project.cost_f - available) / growth)
+                # Unaffordable now, so in every later round (budgets only shrink) and at every lower endowment.
                 del remaining[index]
                 continue
-            if track and stable > 1:
-                _sensitivity(project, budgets, slopes, price)
-                stable = min(stable, price.stable)
             prices[index] = price
             rho = price.value / project.cost_f
             stale[index] = rho
-            stale_slope[index] = price.slope / project.cost_f
+            evaluated.append(index)
             best = min(best, rho)
             if rho <= best * (1 + NEAR):
                 near.append(index)
@@ -404,6 +455,9 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: b
             break
         near = [index for index in near if stale[index] <= best * (1 + NEAR)]
         winner_price: Fraction | None = None
+        exact_rho: dict[int, Fraction] = {}
+        # Projects exactly tied with the winner: no competitors for `gap` and `margin`, which measure closeness.
+        tied: list[int] = []
         if len(near) > 1:
             for index in near:
                 if not prices[index].rich:
@@ -414,6 +468,7 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: b
             winner = tied[0]
             winner_price = exact_rho[winner] * remaining[winner].cost
             if len(tied) > 1:
+                tie_levels[round_] = lowest
                 records.append(
                     TieRecord(
                         len(selected),
@@ -424,30 +479,31 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: b
                 )
         else:
             winner = near[0]
-        project = remaining.pop(winner)
-        if track and stable > 1:
-            # The winner stays the winner while its affordability stays below every other candidate's
-            # (current or, for candidates not re-evaluated this round, their lower bound).
-            rho, rho_slope = stale[winner], stale_slope[winner]
-            for other in remaining:
-                gap = stale[other] - rho
-                closing = rho_slope - stale_slope[other]
-                if gap <= NEAR * rho:
-                    # A (near-)tie the exact check resolved in the winner's favour.
-                    if prices[winner].constant and other in prices and prices[other].constant:
-                        # Both affordabilities are 1 / (points of the supporters who still pay), constant
-                        # while no supporter changes sides (bounded by _sensitivity): the tie, decided
-                        # exactly at this endowment, and its resolution persist.
-                        continue
-                    scale = max(abs(rho_slope), abs(stale_slope[other]))
-                    if closing < -1e-6 * scale:
-                        # The winner's affordability grows clearly slower: above this endowment it is
-                        # strictly better, so it is still the one funded.
-                        continue
-                    stable = 0.0
+        others = [stale[i] for i in evaluated if i != winner and i in remaining and i not in tied]
+        runner_up = min(others, default=beyond)
+        runner_up = min(runner_up, beyond)
+        gap = min(gap, runner_up / stale[winner] - 1)
+        if certifying:
+            assert against is not None
+            certifying = round_ < len(reference) and winner == reference[round_]
+            margin = min(margin, runner_up / threshold - 1) if certifying else -math.inf
+            for index in evaluated if certifying else ():
+                if index == winner or index not in remaining or stale[index] > threshold:
+                    continue
+                # A persistent exact tie the tie order resolves for the winner (see the docstring).
+                same = against.tie_levels.get(round_)
+                if same is None or key(winner) > key(index):
+                    certifying = False
                     break
-                if closing > 0:
-                    stable = min(stable, gap / closing)
+                value = exact_rho.get(index)
+                if value is None:
+                    value = _exact_rho(remaining[index], prices[index], exact_now)
+                if value != same:
+                    certifying = False
+                    break
+        project = remaining.pop(winner)
+        levels.append(stale[winner])
+        before = budgets[project.groups]
         if exact is not None and exact.done == len(history) and not prices[winner].rich:
             # The exact budgets are current: keep them so, and take the float budgets from them.
             if winner_price is None:
@@ -460,51 +516,53 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, track: b
         else:
             price = prices[winner]
             mine = budgets[project.groups]
-            if track and stable > 1:
-                ratios = mine if project.unit else mine / project.points
-                short = ratios < price.value
-                slopes[project.groups] = np.where(short, 0.0, slopes[project.groups] - price.slope * project.points)
             if not price.rich:
                 clearly_short = (mine if project.unit else mine / project.points) < price.value * (1 - NEAR)
                 zero[project.groups[clearly_short]] = True
             budgets[project.groups] = np.maximum(mine - price.value * project.points, 0.0)
+        rows, slots = prepared.neighbours(project)
+        paid = project.weights * (before - budgets[project.groups])
+        available -= np.bincount(slots, weights=paid[rows], minlength=len(available))
         history.append(project)
         selected.append(winner)
         cost += project.cost
-    return Run(endowment, selected, cost, records, stable if track else 0.0)
+    certified = certifying and len(history) == len(reference)
+    if against is not None and len(history) != len(reference):
+        margin = -math.inf
+    return Run(endowment, selected, cost, records, levels, tie_levels, certified, gap, margin)
 
 
 # Batches of endowments. Where the outcome changes at almost every step (Toulouse 2022: the order of selection
-# changes at about every second step, so `Run.stable` stays below one step), the completions run MES for many
+# changes at about every second step, so probes rarely certify anything), the completions run MES for many
 # consecutive endowments at once: one column of budgets per endowment, each column deciding exactly as a
 # separate run would (its own winner each round), so the numpy work is shared and the Python work is paid once
 # per batch instead of once per endowment. A column that meets a decision within NEAR of a tie, which the
 # scalar run would settle in exact arithmetic, is given up and recomputed by `mes_run`.
 
-# At most this many budget cells (voter groups x endowments) per batch, to bound memory (8 bytes each).
-_BATCH_CELLS = 4_000_000
+# At most this many budget cells (voter groups x endowments) per batch: wider batches stop paying off once
+# their arrays leave the processor's caches (measured: Warszawa 2024 Mokotów, 7,825 groups, is fastest at 32).
+_BATCH_CELLS = 250_000
 _BATCH_WIDTHS = (8, 256)
 
 
-# Batches pay off where a run's time is Python overhead (many projects with few supporter groups each: Toulouse);
-# where it is numpy work over long supporter arrays (Warsaw, Budapest) a batch does the same work, only slower,
-# so those elections keep one run per endowment. Measured threshold, in supporter groups per project.
-_BATCH_MAX_SUPPORTERS = 200
-
-
 def _batch_width(prepared: Prepared, wanted: int) -> int:
-    entries = sum(len(project.groups) for project in prepared.projects)
-    if entries > _BATCH_MAX_SUPPORTERS * max(1, len(prepared.projects)):
+    cap = min(_BATCH_WIDTHS[1], _BATCH_CELLS // max(1, len(prepared.weights_exact)))
+    if cap < _BATCH_WIDTHS[1] // 16:
+        # Too many voter groups for a batch wide enough to beat single runs (Kraków 2024, 31,410 groups).
         return 0
-    cap = max(_BATCH_WIDTHS[0], _BATCH_CELLS // max(1, len(prepared.weights_exact)))
     return max(0, min(wanted, cap))
 
 
 BoolArray = npt.NDArray[np.bool_]
 
 
-def _column_prices(project: _Project, mine: FloatArray) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
+def _column_prices(
+    project: _Project, mine: FloatArray, floor: FloatArray
+) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
     """Float prices per point of `project` in every column of `mine` (its supporters' budgets).
+
+    `floor` holds per column a price the result cannot be below (as in `_float_price`), or inf where none
+    is known.
 
     Returns (prices, unaffordable, unsure, rich): `unaffordable` where the supporters clearly cannot pay the
     cost, `unsure` where the float computation cannot decide (affordability within NEAR of the cost, or no
@@ -529,7 +587,8 @@ def _column_prices(project: _Project, mine: FloatArray) -> tuple[FloatArray, Boo
     columns = np.flatnonzero(todo)
     part = ratios[:, columns]
     weighted_budgets = project.weights[:, None] * mine[:, columns]
-    price = np.full(len(columns), everyone)
+    known = floor[columns]
+    price = np.where(np.isfinite(known), np.maximum(known, everyone), everyone)
     result = np.full(len(columns), math.nan)
     open_ = np.ones(len(columns), dtype=np.bool_)
     # The poor/rich fixed point of _float_price, one pass for all open columns at a time.
@@ -607,7 +666,8 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
             if not wanted.any():
                 continue
             project = projects[j]
-            price, unaffordable, unsure, rich = _column_prices(project, budgets[project.groups])
+            floor = stale[j] * project.cost_f
+            price, unaffordable, unsure, rich = _column_prices(project, budgets[project.groups], floor)
             rich_now[j] = rich
             rho = price / project.cost_f
             # Where the project was wanted and the float cannot decide, the scalar run would go exact.
@@ -618,17 +678,17 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
             best = np.where(better, rho, best)
             winner = np.where(better, j, winner)
         # A second project within NEAR of a column's best is a near-tie: exact arithmetic decides it there.
-        near = np.count_nonzero(np.isfinite(stale) & (stale <= best * (1 + NEAR)), axis=0)
+        candidates = np.isfinite(stale) & (stale <= best * (1 + NEAR))
+        near = np.count_nonzero(candidates, axis=0)
         for column in np.flatnonzero((near > 1) & ~unsure_column):
-            candidates = np.isfinite(stale[:, column]) & (stale[:, column] <= best[column] * (1 + NEAR))
-            tied_now = [int(j) for j in np.flatnonzero(candidates)]
+            tied_now = [int(j) for j in np.flatnonzero(candidates[:, column])]
             exact_rho: dict[int, Fraction] = {}
             for j in tied_now:
                 value = None
                 if j in prices and not math.isnan(prices[j][column]):
                     found = _Price(float(prices[j][column]), bool(rich_now[j][column]))
                     if found.rich:
-                        value = Fraction(1) / Fraction(projects[j].total_exact)
+                        value = projects[j].rich_rho
                     else:
                         value = _proven_rho(projects[j], budgets[:, column], zero[:, column], found)
                 if value is None:
@@ -677,25 +737,11 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
         if given_up[k]:
             runs.append(None)
             continue
-        cost = free_cost + sum((election.projects[i].cost for i in chosen[k]), 0)
+        cost = free_cost + sum([election.projects[i].cost for i in chosen[k]], 0)
         runs.append(Run(endowments[k], list(prepared.free) + chosen[k], cost, records[k]))
+    # Each column decided here counts as one MES run; those given up are counted when mes_run recomputes them.
+    prepared.runs += width - int(given_up.sum())
     return runs
-
-
-def identical_steps(run: Run, limit: int) -> int:
-    """How many +1 steps after `run.endowment` give the same outcome as `run` (at most `limit`).
-
-    Within a run every budget and affordability is an affine function of the endowment for as long as every
-    comparison the run made (which project is cheapest per unit of utility, which supporters pay in full,
-    which projects are out of money) keeps its sign; `Run.stable` is the distance to the nearest change,
-    computed in float64. Steps strictly inside that distance, with a relative safety margin of 1e-6, have
-    the same outcome and the same completion decision, so skipping them preserves the result.
-    """
-    if run.stable <= 1:
-        return 0
-    if math.isinf(run.stable):
-        return limit
-    return max(0, min(limit, math.ceil(run.stable * (1 - 1e-6)) - 1))
 
 
 def _exact_rho(project: _Project, price: _Price, exact_now: Callable[[], _Exact]) -> Fraction:
@@ -703,7 +749,7 @@ def _exact_rho(project: _Project, price: _Price, exact_now: Callable[[], _Exact]
         return price.exact_rho
     if price.rich:
         # Every supporter pays cost / total points per point, so rho = 1 / total points, exactly.
-        return Fraction(1) / Fraction(project.total_exact)
+        return project.rich_rho
     value = exact_now().price(project)
     assert value is not None, "affordable in float beyond the margin"
     return value / Fraction(project.cost)
@@ -745,40 +791,88 @@ def mes(election: Election, *, ties: TieOrder = "default", prepared: Prepared | 
     return _outcome("mes", prepared, run, prepared.runs - start)
 
 
-def _segments(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, skip: bool) -> Iterator[tuple[Run, int]]:
-    """The outcomes at `start`, `start + 1`, ... (at most `limit` endowments) for a completion to consume.
+def _outcomes(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, skip: bool) -> Iterator[Run]:
+    """Runs at increasing endowments from `start` (at most `limit` endowments) for a completion to consume.
 
-    Each item is a run and how many consecutive endowments, from the run's own, have exactly its outcome.
-    Without `skip` every item is one `mes_run` (the plain step-by-step loop). With `skip`, a tracked run
-    probes whether the outcome provably repeats (`identical_steps`); where it does not, the next endowments
-    come from `_batch_runs`, in batches that double while the probes keep failing, each column either
-    decided in float beyond every near-tie or recomputed by `mes_run`. Every item is therefore the outcome
-    one `mes_run` at that endowment would give, which is what makes the completions' answers unchanged.
+    Each run is the one `mes_run` gives at its own endowment, and every endowment skipped between two
+    consecutive runs provably has the outcome of both, so a completion that decides on the runs it is given
+    decides as it would step by step (each skipped step repeats a decision to go on). Without `skip` every
+    endowment gets its run. With `skip`, each run probes a later endowment `against` itself (see `mes_run`):
+    a certified probe covers every endowment in between; the distance of the next probe is predicted from how
+    fast the nearest competitor closed in (`_next_reach`), shorter after a failed probe, and bisecting where
+    the winners differ; a probe at distance 1 simply is the next run. Where probes
+    keep failing (Toulouse: the order of selection changes at about every second step), the next endowments
+    come from `_batch_runs`, in batches that double while that lasts, each column either decided in float
+    beyond every near-tie or recomputed by `mes_run`.
     """
-    endowment = start
-    width = _BATCH_WIDTHS[0]
-    while limit > 0:
-        if not skip:
-            yield mes_run(prepared, endowment, ties), 1
-            endowment += 1
-            limit -= 1
+    if not skip:
+        for offset in range(limit):
+            yield mes_run(prepared, start + offset, ties)
+        return
+    if limit <= 0:
+        return
+    endowment, left = start, limit
+    run = mes_run(prepared, endowment, ties)
+    yield run
+    reach, width, misses = 1, _BATCH_WIDTHS[0], 0
+    # The endowment of the last probe that met a different outcome, while it is still ahead.
+    ceiling: Fraction | None = None
+    while left > 1:
+        if ceiling is not None and ceiling <= endowment:
+            ceiling = None
+        distance = min(reach, left - 1)
+        if ceiling is not None:
+            distance = max(1, min(distance, int(ceiling - endowment) // 2))
+        probe = mes_run(prepared, endowment + distance, ties, against=run)
+        reach = _next_reach(run, probe, distance)
+        if not probe.certified:
+            misses += 1
+            if probe.margin == -math.inf and distance > 1:
+                ceiling = endowment + distance
+        elif distance >= _LONG_STRETCH:
+            misses, width = 0, _BATCH_WIDTHS[0]
+        if not probe.certified and distance > 1:
             continue
-        run = mes_run(prepared, endowment, ties, track=True)
-        same = identical_steps(run, limit - 1)
-        yield run, 1 + same
-        endowment += 1 + same
-        limit -= 1 + same
-        if same >= width:
-            width = _BATCH_WIDTHS[0]
+        yield probe
+        endowment, left, run = endowment + distance, left - distance, probe
+        if probe.certified:
             continue
-        batch = _batch_width(prepared, min(width, limit))
+        batch = _batch_width(prepared, min(width, left - 1)) if misses >= _LONG_STRETCH else 0
         if batch <= 0:
             continue
-        for offset, column in enumerate(_batch_runs(prepared, endowment, batch, ties)):
-            yield column or mes_run(prepared, endowment + offset, ties), 1
-        endowment += batch
-        limit -= batch
+        for offset, column in enumerate(_batch_runs(prepared, endowment + 1, batch, ties)):
+            yield column or mes_run(prepared, endowment + 1 + offset, ties)
+        endowment, left = endowment + 1 + batch, left - 1 - batch
         width = min(2 * width, _BATCH_WIDTHS[1])
+        if left <= 0:
+            return
+        run = mes_run(prepared, endowment, ties)
+        yield run
+
+
+def _next_reach(run: Run, probe: Run, distance: int) -> int:
+    """How far to probe next: from `probe` if it is certified, else again from `run`.
+
+    Affordabilities move about linearly with the endowment, so the nearest competitor closes in on a winner
+    at a roughly steady rate: the rate seen between `run` and `probe` predicts how far a certification can
+    reach (with a safety factor). Where the winners differ the next probe bisects. Only speed depends on it.
+    """
+    if probe.margin == -math.inf or (not probe.certified and probe.margin >= 0):
+        # The winners differ, or a tie did not persist: bisect.
+        return max(1, distance // 2)
+    used = (run.gap - probe.margin) / distance
+    base = probe.gap if probe.certified else run.gap
+    if not (used > 0 and math.isfinite(used) and math.isfinite(base)):
+        return 2 * distance if probe.certified else max(1, distance // 2)
+    estimate = 0.7 * base / used
+    if probe.certified:
+        return max(1, min(4 * distance, int(estimate)))
+    return max(1, min(distance - 1, int(estimate)))
+
+
+# Probes that certify this many endowments at once mean the outcome changes rarely: batches are not worth it.
+# As many failed probes without such a stretch switch to batches.
+_LONG_STRETCH = 4
 
 
 def mes_add1(
@@ -793,22 +887,21 @@ def mes_add1(
     prepared = prepared or prepare(election)
     if election.n_voters == 0:
         return Outcome("mes_add1", (), 0, (), None, 0)
+    start = prepared.runs
     endowment = Fraction(election.budget) / election.n_voters
     previous: Run | None = None
-    runs = 0
     # Bounded: once the endowment exceeds every cost, every supported project is affordable alone.
-    for run, count in _segments(prepared, endowment, ties, _step_limit(election, endowment), skip):
-        runs += 1
+    for run in _outcomes(prepared, endowment, ties, _step_limit(election, endowment), skip):
         if progress:
-            progress(runs, run.endowment)
+            progress(prepared.runs - start, run.endowment)
         if run.cost > election.budget:
-            return _outcome("mes_add1", prepared, previous or run, runs)
+            return _outcome("mes_add1", prepared, previous or run, prepared.runs - start)
         if _exhaustive(election, run, prepared.supported - set(prepared.free)):
-            return _outcome("mes_add1", prepared, run, runs)
-        # The next `count - 1` steps give this outcome again: feasible, not exhaustive, so pabutools goes on.
-        previous = replace(run, endowment=run.endowment + count - 1)
+            return _outcome("mes_add1", prepared, run, prepared.runs - start)
+        # Feasible and not exhaustive: pabutools goes on.
+        previous = run
     assert previous is not None
-    return _outcome("mes_add1", prepared, previous, runs)  # pragma: no cover
+    return _outcome("mes_add1", prepared, previous, prepared.runs - start)  # pragma: no cover
 
 
 def mes_add1_es(
@@ -824,24 +917,21 @@ def mes_add1_es(
     prepared = prepared or prepare(election)
     if election.n_voters == 0:
         return Outcome(rule, (), 0, (), None, 0)
+    start = prepared.runs
     endowment = Fraction(math.floor(Fraction(election.budget) / election.n_voters))
     current: Run | None = None
-    runs = 0
-    for run, count in _segments(prepared, endowment, ties, _step_limit(election, endowment) + 1, skip):
-        runs += 1
+    for run in _outcomes(prepared, endowment, ties, _step_limit(election, endowment) + 1, skip):
         if progress:
-            progress(runs, run.endowment)
+            progress(prepared.runs - start, run.endowment)
         # The first run (at most budget/voters per voter) always fits; after it, a step that overspends ends
         # the completion with the outcome before it.
         if current is not None and run.cost > election.budget:
             break
+        current = run
         if _exhaustive(election, run, None):
-            current = run
             break
-        # The next `count - 1` steps repeat this outcome: each fits and none is exhaustive, so each is accepted.
-        current = replace(run, endowment=run.endowment + count - 1)
     assert current is not None
-    return _outcome(rule, prepared, current, runs)
+    return _outcome(rule, prepared, current, prepared.runs - start)
 
 
 def mes_add1u_es(
@@ -883,26 +973,23 @@ def mes_add1_checker(
     prepared = prepared or prepare(election)
     if election.n_voters == 0:
         return Outcome("mes_add1_checker", (), 0, (), None, 0)
+    start = prepared.runs
     exact_share = Fraction(election.budget) / election.n_voters
     current = mes_run(prepared, exact_share, ties)
-    runs = 1
     if progress:
-        progress(runs, exact_share)
+        progress(prepared.runs - start, exact_share)
     endowment = Fraction(math.floor(exact_share))
     # Guard: once every supported project is funded, more money changes nothing, so the loop stops there.
     if not prepared.supported <= set(current.selected):
-        for run, count in _segments(prepared, endowment + 1, ties, _step_limit(election, endowment), skip):
-            runs += 1
+        for run in _outcomes(prepared, endowment + 1, ties, _step_limit(election, endowment), skip):
             if progress:
-                progress(runs, run.endowment)
+                progress(prepared.runs - start, run.endowment)
             if run.cost > election.budget:
                 break
+            current = run
             if prepared.supported <= set(run.selected):
-                current = run
                 break
-            # The next `count - 1` steps repeat this outcome, which fits: the checker accepts each of them.
-            current = replace(run, endowment=run.endowment + count - 1)
-    return _outcome("mes_add1_checker", prepared, current, runs)
+    return _outcome("mes_add1_checker", prepared, current, prepared.runs - start)
 
 
 def mes_add1_greedy(
