@@ -85,7 +85,8 @@ def test_an_admin_counts_reviews_and_publishes_and_the_public_sees_the_result(
     publish_through_the_page(client, process.slug, count_through_the_page(client, process.slug, central.id, "mes"))
 
     client.submit("/logout")
-    page = client.get(f"/processes/{process.slug}/results")
+    # After logout the language follows the browser: no language cookie outlives the session (issue 7).
+    page = client.get(f"/processes/{process.slug}/results", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     assert 'class="bar-chart"' in page.text and "<svg" in page.text
     assert "Funded" in page.text and "Not funded" in page.text

@@ -8,27 +8,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pb.accounts.controllers import signed_in
 from pb.accounts.models import Role
+from pb.districts.models import District
 from pb.i18n import N_
+from pb.participation.statistics import SMALL_COUNT, Statistics
 from pb.processes.models import BallotFormat, Budget, Process, Project
-from pb.processes.services import now
+from pb.processes.services import all_districts, now
 from pb.reports.charts import BarChart, bar_chart
 from pb.results import forms
 from pb.results import services as results
+from pb.results.figures import StabilityView, Turnout, stability_view, turnout_view
 from pb.results.models import (
     IMPLEMENTATION_STATUS_LABELS,
     RECORD_STATUS_LABELS,
     Implementation,
     ImplementationNote,
     ImplementationStatus,
+    JobStatus,
     ResultRecord,
+    StabilityRun,
 )
 from pb.results.services import RULE_LABELS, ResultRefused
 from pb.review.forms import euros_text
@@ -86,6 +92,28 @@ class BudgetResult:
     computed_by: str
     published_by: str
     file_name: str
+    turnout: Turnout | None
+    # The finished bootstrap view, and the run in whatever state it is (the staff page shows "running"/"failed").
+    stability: StabilityView | None
+    stability_run: StabilityRun | None
+
+
+def sessions_of(request: Request[Any, Any, Any]) -> async_sessionmaker[AsyncSession]:
+    """Sessions for work that continues after the response (background tasks), not tied to the request's."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.db.sessionmaker
+    return sessions
+
+
+def stability_task(request: Request[Any, Any, Any], run: StabilityRun) -> BackgroundTask:
+    return BackgroundTask(results.run_stability, sessions_of(request), run.id)
+
+
+def stability_message(_: Translate, run: StabilityRun, started: bool) -> str:
+    if started:
+        return _("The stability analysis has started. Reload this page in a moment to see it.")
+    if run.status == JobStatus.DONE:
+        return _("The stability analysis is already stored; it was not computed again.")
+    return _("The stability analysis is already being computed. Reload this page in a moment to see it.")
 
 
 def _problem(_: Translate, refused: ResultRefused) -> str:
@@ -100,7 +128,10 @@ async def budget_result(
     record: ResultRecord,
     *,
     public: bool,
+    turnout: Statistics | None = None,
+    districts: dict[int, District] | None = None,
 ) -> BudgetResult:
+    """`turnout`: the budget's participation figures (results.turnout_by_budget), read once for the whole page."""
     language = language_of(request)
     _ = translator(request)
     projects = await voting.projects_of(db, budget)
@@ -151,6 +182,9 @@ async def budget_result(
         )
     history = [item for item in await results.records_of(db, budget) if item.is_published or not public]
     names = await results.user_names(db, [record.computed_by_id, record.published_by_id])
+    summary = await results.stability_for(db, record.id)
+    if districts is None:
+        districts = {district.id: district for district in await all_districts(db)}
     return BudgetResult(
         budget=budget,
         record=record,
@@ -163,6 +197,15 @@ async def budget_result(
         computed_by=names.get(record.computed_by_id or 0, ""),
         published_by=names.get(record.published_by_id or 0, ""),
         file_name=results.file_name(process, budget),
+        turnout=(
+            turnout_view(f"turnout-{budget.id}", turnout, districts, language=language, _=_)
+            if turnout is not None
+            else None
+        ),
+        stability=(
+            stability_view(f"stability-{budget.id}", summary, language=language, _=_) if summary is not None else None
+        ),
+        stability_run=await results.stability_run_of(db, record),
     )
 
 
@@ -172,6 +215,7 @@ def _labels() -> dict[str, Any]:
         "status_labels": IMPLEMENTATION_STATUS_LABELS,
         "record_status_labels": RECORD_STATUS_LABELS,
         "tie_criteria": TIE_CRITERIA,
+        "small_count": SMALL_COUNT,
     }
 
 
@@ -254,8 +298,16 @@ class ResultsAdminController(Controller):
             except ResultRefused as refused:
                 errors.add("rule", _problem(_, refused))
             else:
+                # The stability analysis follows every count automatically, in a worker process after this response.
+                run, start = await results.request_stability(
+                    db, record=record, actor=user, now=now(), address=client_address(request)
+                )
                 flash(request, _("The result was counted. Review it before publishing."))
-                return see_other(f"/results/{process.slug}/records/{record.id}")
+                return Redirect(
+                    f"/results/{process.slug}/records/{record.id}",
+                    status_code=303,
+                    background=stability_task(request, run) if start else None,
+                )
         return await self._admin_page(
             request, db, process, errors=errors, failed_budget=budget.id, form=data, status=422
         )
@@ -271,12 +323,37 @@ class ResultsAdminController(Controller):
         process = await results.get_process_for_results_staff(db, signed_in(request), slug)
         record = await results.get_record_of(db, process, record_id)
         budget = results.get_budget_of(process, record.budget_id)
+        turnout = (await results.turnout_by_budget(db, process))[budget.id]
         return page(
             "results/record.html",
             process=process,
-            result=await budget_result(request, db, process, budget, record, public=False),
+            result=await budget_result(request, db, process, budget, record, public=False, turnout=turnout),
             errors=Errors(),
             **_labels(),
+        )
+
+    @post("/records/{record_id:int}/stability")
+    async def stability(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[AsyncSession],
+        slug: FromPath[str],
+        record_id: FromPath[int],
+    ) -> Redirect:
+        """Asks for the record's stability analysis: starts it if there is none (or it failed or was lost),
+        otherwise reuses the stored run."""
+        user = signed_in(request)
+        process = await results.get_process_for_results_staff(db, user, slug)
+        record = await results.get_record_of(db, process, record_id)
+        _ = translator(request)
+        run, start = await results.request_stability(
+            db, record=record, actor=user, now=now(), address=client_address(request)
+        )
+        flash(request, stability_message(_, run, start))
+        return Redirect(
+            f"/results/{process.slug}/records/{record.id}",
+            status_code=303,
+            background=stability_task(request, run) if start else None,
         )
 
     @post("/records/{record_id:int}/publish")
@@ -428,8 +505,19 @@ class PublicResultsController(Controller):
     ) -> Template:
         process = await results.get_process_with_results(db, current_user_or_none(request), slug)
         published = await results.published_records(db, process)
+        turnout = await results.turnout_by_budget(db, process)
+        districts = {district.id: district for district in await all_districts(db)}
         shown = [
-            await budget_result(request, db, process, budget, published[budget.id], public=True)
+            await budget_result(
+                request,
+                db,
+                process,
+                budget,
+                published[budget.id],
+                public=True,
+                turnout=turnout[budget.id],
+                districts=districts,
+            )
             for budget in process.budgets
             if budget.id in published
         ]

@@ -1,12 +1,16 @@
-"""Results forms: the count (rule and threshold), a funded project's status and cost, a progress note."""
+"""Results forms: the count (rule and threshold), a funded project's status and cost, a progress note, a Pabulib
+file to import and a rule for a stability analysis."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from pb.counting.pabulib import PabulibError
 from pb.counting.rules import CLI_NAMES
 from pb.results.models import ImplementationStatus
+from pb.results.pabulib_import import MAX_FILE_BYTES, ImportedFile, summarise
 from pb.review.forms import parse_euros
 from pb.web.forms import Errors, Translate, clean_text
 
@@ -86,3 +90,49 @@ def parse_note(data: dict[str, str], today: date, _: Translate) -> tuple[NoteDet
     elif len(text) > MAX_NOTE:
         errors.add("text", _("Write at most %(count)s characters.") % {"count": MAX_NOTE})
     return NoteDetails(day, text), errors
+
+
+@dataclass(frozen=True)
+class Upload:
+    file_name: str
+    data: bytes
+    imported: ImportedFile | None
+
+
+def parse_pabulib_upload(data: bytes, file_name: str, _: Translate) -> tuple[Upload, Errors]:
+    """An uploaded Pabulib file, parsed; on any problem a message for the file field and nothing parsed.
+
+    CPU work for a large file: call it in a worker thread.
+    """
+    errors = Errors()
+    # The name is shown and sent back in a Content-Disposition header: letters, digits, ".", "-", "_" only.
+    name = re.sub(r"[^\w.-]+", "_", clean_text(file_name).rsplit("/", 1)[-1].rsplit("\\", 1)[-1], flags=re.ASCII)[:255]
+    name = name.strip("._") or "election.pb"
+    imported: ImportedFile | None = None
+    if not data:
+        errors.add("pabulib_file", _("Choose the Pabulib file (.pb) to import."))
+    elif len(data) > MAX_FILE_BYTES:
+        errors.add(
+            "pabulib_file",
+            _("The file is larger than %(size)s MB, the most pb imports. Nothing was imported.")
+            % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+        )
+    else:
+        try:
+            imported = summarise(data, name)
+        except PabulibError as error:
+            # The parser's own words name the line and the problem (pb.counting.pabulib); they are in English.
+            if error.line:
+                message = _("This is not a valid Pabulib file, so nothing was imported. Line %(line)s: %(problem)s")
+            else:
+                message = _("This is not a valid Pabulib file, so nothing was imported: %(problem)s")
+            errors.add("pabulib_file", message % {"line": error.line, "problem": error.problem})
+    return Upload(name, data, imported), errors
+
+
+def parse_rule(data: dict[str, str], _: Translate) -> tuple[str, Errors]:
+    errors = Errors()
+    rule = clean_text(data.get("rule"))
+    if rule not in CLI_NAMES:
+        errors.add("rule", _("Choose a counting rule."))
+    return rule, errors

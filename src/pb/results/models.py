@@ -10,10 +10,23 @@ listeners below refuse any update or delete of one, and recounting adds a new re
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, String, Text, event, inspect
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from pb.db import Base, UTCDateTime, utcnow
@@ -152,3 +165,89 @@ class ImplementationNote(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class JobStatus(StrEnum):
+    """The state of work done in a background worker process after the request that asked for it."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PastElection(Base):
+    """A participatory-budgeting election imported from a Pabulib file, to browse and count with every rule.
+
+    Data model (issue 9, "Import any valid Pabulib .pb file as a past election"): the file's original bytes are
+    kept exactly as uploaded, with their SHA-256, so the download is the file that was imported; what the pages
+    list (title, vote type, budget, voters, META, projects with their votes) is parsed once at import and stored
+    beside it. Counting never reads those copies: it re-parses the bytes (pb.results.pabulib_import), in a worker
+    process after the upload, and keeps every rule's outcome in `outcomes` with the software versions.
+    """
+
+    __tablename__ = "past_elections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_data: Mapped[bytes] = mapped_column(LargeBinary)
+    # One import per file: the same bytes twice would be the same election twice.
+    file_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    ballot_digest: Mapped[str] = mapped_column(String(64))
+    vote_type: Mapped[str] = mapped_column(String(20))
+    # Exact numbers as text (pb.counting.pabulib.format_number), in the file's currency.
+    budget: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(10), default="")
+    voters: Mapped[int] = mapped_column()
+    meta: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    projects: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    withdrawn: Mapped[int] = mapped_column(default=0)
+    # The `pb tally` rule matching the file's META `rule` (pb's default when the file names none we have).
+    file_rule: Mapped[str] = mapped_column(String(40))
+    # rule -> {"selected": [...], "total_cost": "..."} or {"error": "..."}; empty until counted.
+    outcomes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    count_status: Mapped[str] = mapped_column(String(10), default=JobStatus.RUNNING)
+    count_error: Mapped[str] = mapped_column(Text, default="")
+    counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    versions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def budget_amount(self) -> Decimal:
+        """The budget as an exact decimal number, for display."""
+        return Decimal(self.budget)
+
+
+class StabilityRun(Base):
+    """A bootstrap stability analysis (pb.results.stability) of one result record or one imported election.
+
+    Stored with everything needed to repeat it: the rule and tie order, the number of resamples, the seed, the
+    digest of the ballots that were resampled and the software versions. One run per result record (and per rule
+    of an imported election): a run is computed once and then reused.
+    """
+
+    __tablename__ = "stability_runs"
+    __table_args__ = (
+        UniqueConstraint("election_id", "rule"),
+        CheckConstraint("(record_id IS NULL) <> (election_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("result_records.id", ondelete="CASCADE"), unique=True)
+    election_id: Mapped[int | None] = mapped_column(ForeignKey("past_elections.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(40))
+    tie_order: Mapped[str] = mapped_column(String(20))
+    resamples: Mapped[int] = mapped_column()
+    seed: Mapped[str] = mapped_column(String(64))
+    # pb.counting.pabulib.ballot_digest of the ballots resampled.
+    ballot_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default=JobStatus.RUNNING)
+    # Project id (as in the ballots file) -> number of resamples in which it was selected.
+    wins: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+    versions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -19,18 +19,19 @@ import platform
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio.to_process
 import anyio.to_thread
 import numpy as np
 from litestar.exceptions import NotFoundException
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import pb
 import pb.counting
@@ -49,18 +50,26 @@ from pb.counting.pabulib import (
 )
 from pb.counting.rules import CLI_NAMES, count
 from pb.counting.ties import TieOrder
+from pb.db import utcnow
 from pb.i18n import N_
-from pb.processes.models import BallotFormat, Budget, PhaseKind, Process, Project
+from pb.participation import services as participation
+from pb.participation.statistics import Statistics
+from pb.participation.statistics import compute as participation_statistics
+from pb.processes.models import BallotFormat, Budget, BudgetRule, PhaseKind, Process, Project
 from pb.processes.services import get_process_for
 from pb.results import explain
 from pb.results.models import (
     Implementation,
     ImplementationNote,
     ImplementationStatus,
+    JobStatus,
+    PastElection,
     RecordStatus,
     ResultLot,
     ResultRecord,
+    StabilityRun,
 )
+from pb.results.stability import DEFAULT_RESAMPLES, RESAMPLING_PROCEDURE, stability_of_file
 from pb.voting import services as voting
 from pb.voting.models import Ballot
 
@@ -531,6 +540,38 @@ def tallies(record: ResultRecord) -> tuple[dict[int, int], dict[int, int]]:
     return voters, points
 
 
+# --- turnout ---------------------------------------------------------------------------------------------------
+
+
+def eligible_populations(process: Process, budget: Budget) -> dict[int, dict[str, int]]:
+    """District id -> eligible residents by age band, for the people who may vote in `budget`: everyone taking
+    part, except that a district budget under the own-district rule is open to its own residents only."""
+    populations = {
+        item.district_id: {band: int(count) for band, count in item.population_by_age.items()}
+        for item in process.districts
+    }
+    if budget.district_id is not None and process.budget_rule == BudgetRule.OWN_DISTRICT:
+        return {district: bands for district, bands in populations.items() if district == budget.district_id}
+    return populations
+
+
+async def turnout_by_budget(db: AsyncSession, process: Process) -> dict[int, Statistics]:
+    """Budget id -> its participation by district, age band and channel (pb.participation's figures, from the
+    voter records and the paper register, one person one voter), against its eligible population."""
+    rows = await participation.participation_rows(db, process)
+    channels = participation.channels_of(process)
+    return {
+        budget.id: participation_statistics(
+            [row for row in rows if row.budget_id == budget.id],
+            budget_ids=[budget.id],
+            populations=eligible_populations(process, budget),
+            age_bands=process.age_bands,
+            channels=channels,
+        )
+        for budget in process.budgets
+    }
+
+
 # --- implementation tracking -----------------------------------------------------------------------------------
 
 
@@ -621,3 +662,225 @@ async def implementation_for_proposal(db: AsyncSession, proposal_id: int) -> tup
     )
     row = (await db.execute(query.limit(1))).first()
     return (row[0], row[1]) if row is not None else None
+
+
+# --- stability (bootstrap resamples, pb.results.stability) ----------------------------------------------------
+
+# A run still "running" after this long was lost (the server restarted mid-run); staff may start it again.
+STABILITY_STALE_AFTER = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class ProjectStability:
+    project_id: str  # as in the ballots file (for a result record: the ballot project's id as text)
+    name: str
+    wins: int  # resamples in which the rule selected the project
+    share: Fraction  # wins / resamples, exactly
+    selected: bool  # selected by the counted outcome itself
+
+
+@dataclass(frozen=True)
+class StabilitySummary:
+    """A finished stability run, as plain data for pages and reports.
+
+    Every project of the ballot is listed, the most stable first (then in the ballots file's order). `procedure`
+    and `seed` let anyone repeat the resampling from the published ballots file (pb.results.stability).
+    """
+
+    run_id: int
+    record_id: int | None
+    election_id: int | None
+    rule: str  # the `pb tally --rule` name
+    variant: str  # the engine's variant name
+    tie_order: str
+    resamples: int
+    seed: str
+    ballot_digest: str
+    procedure: str
+    versions: dict[str, str]
+    computed_at: datetime
+    projects: tuple[ProjectStability, ...]
+
+
+def _summary(run: StabilityRun, names: dict[str, str], selected: Iterable[str]) -> StabilitySummary:
+    chosen = set(selected)
+    order = {project_id: position for position, project_id in enumerate(names)}
+    projects = sorted(
+        (
+            ProjectStability(
+                project_id,
+                names.get(project_id, project_id),
+                wins,
+                Fraction(wins, run.resamples),
+                project_id in chosen,
+            )
+            for project_id, wins in run.wins.items()
+        ),
+        key=lambda item: (-item.wins, order.get(item.project_id, len(order)), item.project_id),
+    )
+    assert run.finished_at is not None
+    return StabilitySummary(
+        run_id=run.id,
+        record_id=run.record_id,
+        election_id=run.election_id,
+        rule=run.rule,
+        variant=run.variant,
+        tie_order=run.tie_order,
+        resamples=run.resamples,
+        seed=run.seed,
+        ballot_digest=run.ballot_digest,
+        procedure=RESAMPLING_PROCEDURE,
+        versions=dict(run.versions),
+        computed_at=run.finished_at,
+        projects=tuple(projects),
+    )
+
+
+async def stability_run_of(db: AsyncSession, record: ResultRecord) -> StabilityRun | None:
+    """The record's stability run in whatever state it is (for the staff page)."""
+    return await db.scalar(select(StabilityRun).where(StabilityRun.record_id == record.id))
+
+
+async def stability_for(db: AsyncSession, record_id: int) -> StabilitySummary | None:
+    """The finished bootstrap stability analysis of result record `record_id`, or None when none is finished
+    (never requested, still running, or failed).
+
+    For the results page and the PDF outcome report: `projects` has every ballot project (its id as text, as in
+    the published ballots file, and its title), how many of `resamples` resamples selected it, that share as an
+    exact Fraction, and whether the record itself funded it; the most stable first (ties in the order of the
+    ballot projects' ids). The run was made with the record's rule and tie order, so it describes the published
+    count; `seed`, `resamples`, `procedure` and `versions` let a reader repeat it (pb.results.stability).
+    """
+    run = await db.scalar(
+        select(StabilityRun).where(StabilityRun.record_id == record_id, StabilityRun.status == JobStatus.DONE)
+    )
+    if run is None:
+        return None
+    record = await db.get(ResultRecord, record_id)
+    assert record is not None  # the run's foreign key cascades
+    # The ballot projects' titles, which the ballots file's `name` column copies (reading them from the file would
+    # parse every ballot).
+    projects = await db.execute(
+        select(Project.id, Project.title).where(Project.budget_id == record.budget_id).order_by(Project.id)
+    )
+    names = {str(project_id): title for project_id, title in projects}
+    return _summary(run, names, (str(project_id) for project_id in record.selected))
+
+
+async def election_stability(db: AsyncSession, election: PastElection) -> list[StabilitySummary]:
+    """The finished stability runs of an imported election, one per rule run, pb's default rule first."""
+    runs = await db.scalars(
+        select(StabilityRun).where(StabilityRun.election_id == election.id, StabilityRun.status == JobStatus.DONE)
+    )
+    names = {project["id"]: project["name"] or project["id"] for project in election.projects}
+    found = []
+    for run in runs:
+        outcome = election.outcomes.get(run.rule, {})
+        found.append(_summary(run, names, outcome.get("selected", ())))
+    rules = list(CLI_NAMES)
+    return sorted(found, key=lambda summary: rules.index(summary.rule) if summary.rule in rules else len(rules))
+
+
+def _may_restart(run: StabilityRun, now: datetime) -> bool:
+    return run.status == JobStatus.FAILED or (
+        run.status == JobStatus.RUNNING and now - run.requested_at > STABILITY_STALE_AFTER
+    )
+
+
+async def request_stability(
+    db: AsyncSession,
+    *,
+    record: ResultRecord | None = None,
+    election: PastElection | None = None,
+    rule: str | None = None,
+    actor: User | None,
+    now: datetime,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: str | None = None,
+    address: str | None = None,
+) -> tuple[StabilityRun, bool]:
+    """The stability run of a result record (with its own rule) or of an imported election with `rule`, and
+    whether it must be computed now (`run_stability`). A run that is finished or still running is reused as it
+    is; a failed or lost one starts again with a new seed. Commits."""
+    if (record is None) == (election is None):
+        raise ValueError("a stability run is of one result record or one imported election")
+    if record is not None:
+        rule = record.rule
+        query = select(StabilityRun).where(StabilityRun.record_id == record.id)
+        digest = record.ballot_digest
+    else:
+        assert election is not None
+        if rule not in CLI_NAMES:
+            raise ResultRefused(N_("Choose a counting rule."))
+        query = select(StabilityRun).where(StabilityRun.election_id == election.id, StabilityRun.rule == rule)
+        digest = election.ballot_digest
+    assert rule is not None
+    run = await db.scalar(query)
+    if run is not None and not _may_restart(run, now):
+        return run, False
+    if run is None:
+        run = StabilityRun(record_id=record.id if record else None, election_id=election.id if election else None)
+        db.add(run)
+    run.rule = rule
+    run.variant = CLI_NAMES[rule]
+    run.tie_order = TIE_ORDER
+    run.resamples = resamples
+    # A fresh random seed, stored and published with the figures so that anyone can repeat the draw.
+    run.seed = seed or secrets.token_hex(16)
+    run.ballot_digest = digest
+    run.status = JobStatus.RUNNING
+    run.wins = {}
+    run.error = ""
+    run.versions = software_versions()
+    run.requested_at = now
+    run.requested_by_id = actor.id if actor else None
+    run.finished_at = None
+    await db.flush()
+    audit(
+        db,
+        actor=actor,
+        action="result.stability",
+        object_type="result_record" if record else "past_election",
+        object_id=record.id if record else election.id if election else None,
+        after={"run": run.id, "rule": rule, "resamples": resamples, "seed": run.seed},
+        client_address=address,
+    )
+    await db.commit()
+    return run, True
+
+
+async def run_stability(sessions: async_sessionmaker[AsyncSession], run_id: int) -> None:
+    """Computes a requested run in a worker process (200 counts of a large election take minutes of CPU, which
+    must not hold up the event loop or, through the GIL, the other requests) and stores it. Called after the
+    response that requested it (a background task), with sessions of its own."""
+    async with sessions() as db:
+        run = await db.get(StabilityRun, run_id)
+        if run is None or run.status != JobStatus.RUNNING:
+            return
+        source: str | bytes
+        if run.record_id is not None:
+            record = await db.get(ResultRecord, run.record_id)
+            assert record is not None
+            source = record.ballots_file
+        else:
+            election = await db.get(PastElection, run.election_id)
+            assert election is not None
+            source = election.file_data
+        rule, seed, resamples = run.rule, run.seed, run.resamples
+    try:
+        wins = await anyio.to_process.run_sync(stability_of_file, source, rule, seed, resamples)
+    except Exception as error:  # the rule does not apply to these ballots, or the worker died
+        wins, problem = None, f"{type(error).__name__}: {error}"[:2000]
+    async with sessions() as db:
+        run = await db.get(StabilityRun, run_id)
+        if run is None or run.seed != seed:
+            return  # deleted, or restarted meanwhile: that newer request owns the row now
+        if wins is None:
+            run.status = JobStatus.FAILED
+            run.error = problem
+        else:
+            run.status = JobStatus.DONE
+            run.wins = wins
+        run.finished_at = utcnow()
+        run.versions = software_versions()
+        await db.commit()
