@@ -16,11 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.controllers import signed_in
 from pb.accounts.models import Role
-from pb.panels import forms, recruitment
+from pb.panels import forms, recruitment, retention, work_forms
 from pb.panels import lottery as invitation_lottery
+from pb.panels import public as public_view
 from pb.panels import services as panels
+from pb.panels.council_controllers import ROUTES as COUNCIL_ROUTES
 from pb.panels.models import Panel
 from pb.panels.quotas import FULL_SHARE
+from pb.panels.retention_controllers import ROUTES as RETENTION_ROUTES
+from pb.panels.selection_controllers import ROUTES as SELECTION_ROUTES
+from pb.panels.workspace_controllers import ROUTES as WORKSPACE_ROUTES
 from pb.voting.secrecy import normalise_code
 from pb.web.auth import client_address, requires_role
 from pb.web.deps import Services
@@ -106,6 +111,9 @@ class FacilitatorController(Controller):
             "privacy_form": None,
             "privacy_errors": Errors(),
             "funnel": await recruitment.funnel(db, panel),
+            "retention": await retention.status(db, panel),
+            "retention_form": {},
+            "retention_errors": Errors(),
         }
         context.update(overrides)
         if context["privacy_form"] is None:
@@ -175,6 +183,21 @@ class FacilitatorController(Controller):
         notice = await panels.publish_privacy(db, actor, panel, texts, client_address(request))
         flash(request, _("Version %(version)s of the privacy text is now in use.") % {"version": notice.version})
         return see_other(f"{BASE}/{panel.id}#privacy")
+
+    @post("/{panel_id:int}/retention")
+    async def save_retention(
+        self, request: Request[Any, Any, Any], panel_id: FromPath[int], db: NamedDependency[AsyncSession]
+    ) -> Template | Redirect:
+        actor = signed_in(request)
+        panel = await panels.get_panel_for(db, actor, panel_id)
+        _ = translator(request)
+        data = await read_form(request)
+        (unselected, members), errors = work_forms.parse_retention(data, _)
+        if errors:
+            return await self._overview(db, panel, status=422, retention_form=data, retention_errors=errors)
+        await retention.save_periods(db, actor, panel, unselected, members, client_address(request))
+        flash(request, _("The retention periods have been saved."))
+        return see_other(f"{BASE}/{panel.id}#retention")
 
     # --- categories and quotas ---
 
@@ -486,6 +509,7 @@ class PanelController(Controller):
             method=invitation_lottery.METHOD,
             separator=repr(invitation_lottery.SEPARATOR),
             **await self._state(db, panel, services),
+            **await public_view.public_context(db, panel),
         )
 
     @get("/{slug:str}/register", name="panel_register")
@@ -531,4 +555,11 @@ class PanelController(Controller):
         return page("panels/registered.html", panel=await panels.get_public_panel(db, slug))
 
 
-ROUTES: list[Any] = [FacilitatorController, PanelController]
+ROUTES: list[Any] = [
+    FacilitatorController,
+    PanelController,
+    *SELECTION_ROUTES,
+    *WORKSPACE_ROUTES,
+    *COUNCIL_ROUTES,
+    *RETENTION_ROUTES,
+]

@@ -44,6 +44,18 @@ class Panel(Base, Multilingual):
     is_published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Retention (issue 8, Privacy; GDPR Art. 5(1)(e) storage limitation): the data of people not selected is
+    # deleted this many days after the draw, members' data this many days after the panel closes.
+    unselected_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    member_retention_days: Mapped[int] = mapped_column(default=365, server_default="365")
+    # The recommendations' stage (pb.panels.recommendations.Stage): drafting, voting, final.
+    recommendations_stage: Mapped[str] = mapped_column(String(20), default="drafting", server_default="drafting")
+    # The council's answer is public (and emailed to the members) from this moment (OECD principle 2).
+    response_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Personal data deleted by pb.panels.retention: of the people not selected, then of the members.
+    unselected_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    members_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     categories: Mapped[list[PanelCategory]] = relationship(
         back_populates="panel", cascade="all, delete-orphan", order_by="PanelCategory.position", lazy="selectin"
@@ -216,3 +228,106 @@ class Registration(Base):
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     privacy_notice: Mapped[PrivacyNotice] = relationship(lazy="joined")
+
+
+class PanelSelection(Base):
+    """One run of the panel selection over a frozen pool: LEXIMIN, its lottery of equally likely panels, and the
+    public draw (issue 8, Selection). Everything needed to recompute it is kept (STYLE.md, Data): the frozen
+    pool and quotas with their SHA-256 digests, the algorithm, solver and versions that ran, the lottery list and
+    its digest, the public random value and the index it chose."""
+
+    __tablename__ = "panel_selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # pb.panels.selection.Status: running, done, failed, infeasible, superseded.
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    # The worker writes its progress here, so every server process can show it; a stale heartbeat means the
+    # worker died (a restart), and the facilitator can start again.
+    progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str] = mapped_column(Text, default="")
+    # The frozen inputs, pseudonymous (pb.sortition.draw.pool_document and quotas_document).
+    pool: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    quotas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    panel_size: Mapped[int] = mapped_column()
+    household_rule: Mapped[bool] = mapped_column(default=True)
+    pool_sha256: Mapped[str] = mapped_column(String(64))
+    quotas_sha256: Mapped[str] = mapped_column(String(64))
+    instance_sha256: Mapped[str] = mapped_column(String(64))
+    # What actually ran (never a silent fallback: the run fails rather than use another method).
+    algorithm: Mapped[str] = mapped_column(Text, default="")
+    solver: Mapped[str] = mapped_column(Text, default="")
+    versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    run_info: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    feasibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    min_probability: Mapped[float | None] = mapped_column()
+    # The lottery of equally likely panels (Flanigan, Kehne, Procaccia 2021), published before the draw.
+    # Deferred: thousands of panels that only the draw and the download read (load with db.refresh(..., ["lottery"])).
+    lottery: Mapped[list[Any]] = mapped_column(JSON, default=list, deferred=True)
+    lottery_size: Mapped[int] = mapped_column(default=0)
+    lottery_sha256: Mapped[str] = mapped_column(String(64), default="")
+    lottery_rounding: Mapped[str] = mapped_column(String(200), default="")
+    lottery_max_change: Mapped[float | None] = mapped_column()
+    lottery_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The draw: a public random value entered after the lottery was published, and the index it chose.
+    random_value: Mapped[str] = mapped_column(String(500), default="")
+    random_value_source: Mapped[str] = mapped_column(Text, default="")
+    drawn_index: Mapped[int | None] = mapped_column()
+    drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    software_version: Mapped[str] = mapped_column(String(40), default="")
+
+    people: Mapped[list[SelectionPerson]] = relationship(
+        cascade="all, delete-orphan", order_by="SelectionPerson.pseudonym", lazy="selectin"
+    )
+
+
+class SelectionPerson(Base):
+    """A person of a frozen pool under their pseudonym: their chance, and what the draw and replacements made
+    of them. The link to the registration (their identity) goes when their data is deleted."""
+
+    __tablename__ = "panel_selection_people"
+    __table_args__ = (UniqueConstraint("selection_id", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("panel_selections.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_registrations.id", ondelete="SET NULL"), index=True
+    )
+    pseudonym: Mapped[str] = mapped_column(String(16))
+    # Category id -> value id (as in Registration.answers), and the household's pseudonym.
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    household: Mapped[str] = mapped_column(String(16))
+    probability: Mapped[float | None] = mapped_column()
+    # In how many of the lottery's panels the person sits (probability in the lottery = this / lottery size).
+    lottery_panels: Mapped[int | None] = mapped_column()
+    selected: Mapped[bool] = mapped_column(default=False)
+    # Place on the reserve list (1 = asked first); None = not a reserve.
+    reserve_rank: Mapped[int | None] = mapped_column()
+    on_panel: Mapped[bool] = mapped_column(default=False)
+    dropped_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the person was last told by email ("selected", "reserve", "not_selected") and when.
+    notified_as: Mapped[str] = mapped_column(String(20), default="")
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PanelReplacement(Base):
+    """A member who dropped out and who replaced them, within the quotas (pb.sortition.replacement)."""
+
+    __tablename__ = "panel_replacements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("panel_selections.id", ondelete="CASCADE"), index=True)
+    dropped: Mapped[str] = mapped_column(String(16))
+    added: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    seed: Mapped[str] = mapped_column(String(600))
+    # The reserve list in the order it was offered (pseudonyms), so the choice can be recomputed.
+    reserve: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    panel_sha256: Mapped[str] = mapped_column(String(64))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    software_version: Mapped[str] = mapped_column(String(40), default="")

@@ -1,0 +1,139 @@
+"""The council's response: council members answer each final recommendation, report progress and publish; the
+members are emailed; the public page shows the recommendations and the answers, never names without consent."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pb.audit.models import AuditEvent
+from pb.panels.work_models import CouncilResponse, PanelMember, RecommendationVote
+from tests.conftest import FormClient, Mailbox, add_persona
+from tests.panels.selection_support import drawn
+from tests.panels.support import FANNI
+from tests.panels.work_support import VALTTERI, AtWork, add_recommendation, log_in_in_english, panel_at_work
+from tests.personas import AINO, SIXTEN
+
+ANSWER = {
+    "decision": "partly",
+    "reasoning": "Penkit lisätään, puut tutkitaan.",
+    "responsible_body": "Kaupunkiympäristö",
+    "deadline": "2026-12-31",
+    "decision_reference": "Kvalt 12.5.2026 § 45",
+}
+
+
+def final_panel(db: Session) -> tuple[AtWork, list[int]]:
+    work = panel_at_work(db, stage="final")
+    ids = []
+    for title in ("Penkkejä torille", "Pyöräparkki asemalle"):
+        recommendation = add_recommendation(db, work.panel, work.members[1], title)
+        for member, score in zip(work.members, [5, 4, 4, 4, 2, 1], strict=True):
+            recommendation.votes.append(RecommendationVote(member_id=member.id, score=score))
+        ids.append(recommendation.id)
+    db.commit()
+    return work, ids
+
+
+def test_a_council_member_answers_publishes_and_the_members_are_emailed(
+    client: FormClient, db: Session, mailbox: Mailbox
+) -> None:
+    work, ids = final_panel(db)
+    add_persona(db, VALTTERI)
+    log_in_in_english(client, VALTTERI)
+    assert "Citizens&#39; panel 2026" in client.get("/council/panels").text
+
+    refused = client.submit(f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/response", {"decision": "yes"})
+    assert refused.status_code == 422 and "Choose the decision." in refused.text
+    early = client.submit(f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/response", ANSWER)
+    assert early.status_code == 303
+    client.submit(f"/council/panels/{work.panel.id}/publish")
+    db.refresh(work.panel)
+    assert work.panel.response_published_at is None  # one recommendation is still unanswered
+    client.submit(
+        f"/council/panels/{work.panel.id}/recommendations/{ids[1]}/response",
+        {"decision": "rejected", "reasoning": "Tilaa ei ole."},
+    )
+
+    response = client.submit(f"/council/panels/{work.panel.id}/publish")
+
+    assert response.status_code == 303
+    db.refresh(work.panel)
+    assert work.panel.response_published_at is not None
+    # Sixten, the only member with an account, is emailed at his account's address in Swedish.
+    message = mailbox.last_to(SIXTEN.email)
+    assert message["Content-Language"] == "sv" and "Penkit lisätään" in message.get_content()
+    public = client.get("/panels/raati-2026?lang=en").text
+    assert "Penkit lisätään, puut tutkitaan." in public and "Kaupunkiympäristö" in public
+    actions = set(db.scalars(select(AuditEvent.action)).all())
+    assert {"panel.response_saved", "panel.response_published"} <= actions
+
+
+def test_progress_reports_show_on_the_public_page(client: FormClient, db: Session) -> None:
+    work, ids = final_panel(db)
+    add_persona(db, VALTTERI)
+    log_in_in_english(client, VALTTERI)
+    for recommendation_id in ids:
+        client.submit(f"/council/panels/{work.panel.id}/recommendations/{recommendation_id}/response", ANSWER)
+    client.submit(f"/council/panels/{work.panel.id}/publish")
+
+    assert (
+        client.submit(f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/updates", {"on": ""}).status_code
+        == 422
+    )
+    response = client.submit(
+        f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/updates",
+        {"on": "2026-09-01", "text": "Kymmenen penkkiä asennettu."},
+    )
+
+    assert response.status_code == 303
+    assert "Kymmenen penkkiä asennettu." in client.get("/panels/raati-2026?lang=en").text
+    assert len(db.scalars(select(CouncilResponse)).all()) == 2
+
+
+@pytest.mark.parametrize("persona", [FANNI, AINO], ids=["facilitator", "resident"])
+def test_only_council_members_and_admins_answer(client: FormClient, db: Session, persona: object) -> None:
+    work, ids = final_panel(db)
+    if persona is AINO:
+        add_persona(db, AINO)
+    client.log_in(persona)  # type: ignore[arg-type]
+    assert client.get("/council/panels").status_code == 403
+    assert (
+        client.submit(f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/response", ANSWER).status_code == 403
+    )
+    assert db.scalars(select(CouncilResponse)).all() == []
+
+
+def test_recommendations_are_public_only_when_final_and_answers_only_when_published(
+    client: FormClient, db: Session
+) -> None:
+    work = panel_at_work(db, stage="voting")
+    recommendation = add_recommendation(db, work.panel, work.members[1], "Penkkejä torille")
+    assert "Penkkejä torille" not in client.get("/panels/raati-2026?lang=en").text
+    work.panel.recommendations_stage = "final"
+    db.add(CouncilResponse(recommendation_id=recommendation.id, decision="accepted", reasoning="Hyvä ajatus."))
+    db.commit()
+
+    public = client.get("/panels/raati-2026?lang=en").text
+
+    assert "Penkkejä torille" in public and "Hyvä ajatus." not in public
+    assert "has not answered yet" in public
+
+
+def test_the_public_page_shows_the_panel_in_numbers_and_only_consenting_names(
+    client: FormClient, db: Session, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pooled, _ = drawn(client, db, database_url, monkeypatch)
+    client.cookies.clear()
+
+    public = client.get("/panels/raati-2026?lang=en").text
+
+    assert "Members by Sukupuoli" in public
+    for registration in pooled.registrations:
+        assert registration.name not in public
+    member = db.scalars(select(PanelMember)).first()
+    assert member is not None
+    member.name_public = True
+    db.commit()
+    assert member.display_name in client.get("/panels/raati-2026?lang=en").text
