@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -57,6 +58,7 @@ from pb.voting.secrecy import Keys, new_code
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-vote-load-secret-key-0123456789abcdef"
 SLUG = "bench-vote"
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 PROJECTS = 6
 # Each project costs a sixth of the budget, so any set of projects is a valid approval ballot.
 BUDGET_CENTS = 30_000_000
@@ -218,22 +220,32 @@ class Voter:
         self.code = code
         self.plan = plan
         self.prefix = f"/processes/{SLUG}/vote"
+        # The form token pb keeps in the visitor's session (a hidden field in every form).
+        self.csrf = ""
+
+    def read_csrf(self, page: httpx.Response) -> None:
+        """Takes the form token from a page, as a browser submits the token of the page it shows."""
+        page.raise_for_status()
+        found = CSRF_FIELD.search(page.text)
+        if found is None:
+            raise RuntimeError(f"{page.url} has no CSRF field")
+        self.csrf = found.group(1)
 
     def form(self, **fields: Any) -> dict[str, Any]:
-        return {**fields, "_csrf_token": self.client.cookies.get("pb_csrf")}
+        return {**fields, "_csrf_token": self.csrf}
 
     def choices(self) -> list[int]:
         return random.sample(self.plan.project_ids, random.randint(1, PROJECTS))
 
     async def enter_code(self) -> None:
-        (await self.client.get(f"{self.prefix}/code")).raise_for_status()
+        self.read_csrf(await self.client.get(f"{self.prefix}/code"))
         entered = await self.client.post(f"{self.prefix}/code", data=self.form(code=self.code))
         if entered.status_code != 303:
             raise RuntimeError(f"code refused: {entered.status_code} {entered.text[:200]}")
 
     async def choose(self) -> list[int]:
         budget = f"{self.prefix}/{self.plan.budget_id}"
-        (await self.client.get(budget)).raise_for_status()
+        self.read_csrf(await self.client.get(budget))
         chosen = self.choices()
         total = await self.client.post(
             f"{budget}/total", data=self.form(project=[str(p) for p in chosen]), headers={"HX-Request": "true"}
@@ -288,7 +300,7 @@ function request()
   counter = counter + 1
   local voter = voters[(counter % #voters) + 1]
   local headers = {}
-  headers["Cookie"] = "pb_session=" .. voter.session .. "; pb_csrf=" .. voter.csrf
+  headers["Cookie"] = "pb_session=" .. voter.session
   headers["Content-Type"] = "application/x-www-form-urlencoded"
   return wrk.format("POST", nil, headers, voter.body)
 end
@@ -375,7 +387,7 @@ async def measure(base_url: str, plan: Round, concurrency: int, healthz_requests
             # The timed phases with wrk: /healthz, then ballots changed by the voters who are past their code.
             lines = []
             for voter in ready:
-                session, csrf = voter.client.cookies.get("pb_session"), voter.client.cookies.get("pb_csrf")
+                session, csrf = voter.client.cookies.get("pb_session"), voter.csrf
                 body = "&".join([*(f"project={p}" for p in voter.choices()), f"_csrf_token={csrf}"])
                 lines.append(f"{session}\t{csrf}\t{body}\n")
             with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as data:

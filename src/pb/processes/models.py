@@ -129,6 +129,10 @@ class Process(Base, Multilingual):
         JSON, default=lambda: [VotingMethod.CENSUS, VotingMethod.ASSISTED, VotingMethod.PAPER]
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Raised by database triggers (migration 0010) whenever the round or its phases, districts, budgets, themes
+    # or ballot projects change, so that a worker's cached copy of the round (pb.processes.cache) can be checked with
+    # one small query. Never set by the application.
+    config_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="process", cascade="all, delete-orphan", order_by="Phase.starts_at", lazy="selectin"

@@ -24,10 +24,15 @@ def can_manage(user: User | None) -> bool:
     return user is not None and user.has_role(Role.ADMIN)
 
 
+def can_see_process(user: User | None, process: Process) -> bool:
+    """Published processes for everybody, drafts for admins."""
+    return process.is_published or can_manage(user)
+
+
 async def get_process_for(db: AsyncSession, user: User | None, slug: str) -> Process:
-    """A process the user may see: published ones for everybody, drafts for admins. Otherwise 404."""
+    """A process the user may see (can_see_process). Otherwise 404."""
     process = await db.scalar(select(Process).where(Process.slug == slug))
-    if process is None or (not process.is_published and not can_manage(user)):
+    if process is None or not can_see_process(user, process):
         raise NotFoundException()
     return process
 

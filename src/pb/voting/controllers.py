@@ -27,12 +27,12 @@ from pb.i18n import N_
 from pb.privacy.notifications import Topic
 from pb.privacy.notifications import wants as wants_email
 from pb.processes.models import BALLOT_FORMAT_LABELS, BallotFormat, Budget, PhaseKind, Process, Project, VotingMethod
-from pb.processes.services import budget_by_id, get_process_for, now
+from pb.processes.services import budget_by_id, can_see_process, get_process_for, now
 from pb.results.services import results_published
 from pb.voting import forms, identity, rules
 from pb.voting import services as voting
 from pb.voting.forms import ProjectFilter, Step
-from pb.voting.models import Channel
+from pb.voting.models import Channel, VoterRecord
 from pb.voting.rules import Format
 from pb.voting.secrecy import normalise_code
 from pb.voting.services import Voter, VotingRefused
@@ -57,6 +57,17 @@ CODE_ID_KEY = "voting_code_id"
 async def get_voting_process(request: Request[Any, Any, Any], db: AsyncSession, slug: str) -> Process:
     """A published process (drafts for admins); 404 otherwise."""
     return await get_process_for(db, current_user_or_none(request), slug)
+
+
+async def get_cached_voting_process(
+    request: Request[Any, Any, Any], db: AsyncSession, services: Services, slug: str
+) -> Process:
+    """As get_voting_process, from the worker's checked cache: the ballot pages and the cast are voting day's
+    hot paths. The copy is shared between requests, so these handlers only read it."""
+    process = await services.process_cache.get(db, slug)
+    if process is None or not can_see_process(current_user_or_none(request), process):
+        raise NotFoundException()
+    return process
 
 
 def get_budget_of(process: Process, budget_id: int) -> Budget:
@@ -93,6 +104,12 @@ async def visitor_of(request: Request[Any, Any, Any], db: AsyncSession, process:
         return Visitor(user, await identity.current_voter(request.session, user, db, process), None, kiosk)
     except EligibilityRefused as refusal:
         return Visitor(user, None, refusal, kiosk)
+
+
+async def cached_projects(db: AsyncSession, services: Services, process: Process, budget: Budget) -> list[Project]:
+    """The budget's ballot projects, from the cached copy of the round when `process` is one."""
+    cached = services.process_cache.projects(process, budget)
+    return cached if cached is not None else await voting.projects_of(db, budget)
 
 
 # --- what the pages show -----------------------------------------------------------------------------------
@@ -295,7 +312,7 @@ class VotingController(Controller):
         if visitor.voter is not None:
             records = await voting.voter_records(db, process, visitor.voter)
             for budget in voting.budgets_for(process, visitor.voter):
-                projects = await voting.projects_of(db, budget)
+                projects = await cached_projects(db, services, process, budget)
                 current = await current_choices(db, services, budget, visitor.voter)
                 rows.append(
                     {
@@ -379,28 +396,32 @@ class VotingController(Controller):
     # --- the ballot ------------------------------------------------------------------------------------
 
     async def _ballot_access(
-        self, request: Request[Any, Any, Any], db: AsyncSession, slug: str, budget_id: int, *, casting: bool = False
-    ) -> tuple[Process, Budget, Visitor, Voter | Template]:
-        """The process, budget and voter of a ballot page, or the refusal page to show instead."""
-        process = await get_voting_process(request, db, slug)
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        services: Services,
+        slug: str,
+        budget_id: int,
+        *,
+        casting: bool = False,
+    ) -> tuple[Process, Budget, Visitor, Voter | Template, list[VoterRecord]]:
+        """The process, budget, voter and the voter's records of a ballot page, or the refusal page to show
+        instead of the voter."""
+        process = await get_cached_voting_process(request, db, services, slug)
         budget = get_budget_of(process, budget_id)
         visitor = await visitor_of(request, db, process)
         if visitor.voter is None:
             assert visitor.refusal is not None
-            return (
-                process,
-                budget,
-                visitor,
-                refused_page(request, process, visitor, visitor.refusal.message, visitor.refusal.params),
-            )
+            refused = refused_page(request, process, visitor, visitor.refusal.message, visitor.refusal.params)
+            return process, budget, visitor, refused, []
         state = voting_state_refusal(process, now(), casting=casting)
         if state is not None:
-            return process, budget, visitor, refused_page(request, process, visitor, state, {})
+            return process, budget, visitor, refused_page(request, process, visitor, state, {}), []
         records = await voting.voter_records(db, process, visitor.voter)
         refusal = voting.refusal_for_budget(process, budget, visitor.voter, records)
         if refusal is not None:
-            return process, budget, visitor, refused_page(request, process, visitor, refusal, {})
-        return process, budget, visitor, visitor.voter
+            return process, budget, visitor, refused_page(request, process, visitor, refusal, {}), records
+        return process, budget, visitor, visitor.voter, records
 
     @get("/{budget_id:int}")
     async def ballot(
@@ -413,10 +434,10 @@ class VotingController(Controller):
         q: FromQuery[str | None] = None,
         sort: FromQuery[str | None] = None,
     ) -> Template:
-        process, budget, visitor, voter = await self._ballot_access(request, db, slug, budget_id)
+        process, budget, visitor, voter, _records = await self._ballot_access(request, db, services, slug, budget_id)
         if isinstance(voter, Template):
             return voter
-        projects = await voting.projects_of(db, budget)
+        projects = await cached_projects(db, services, process, budget)
         current = await current_choices(db, services, budget, voter)
         state = check_ballot(budget, projects, dict(current or {}), Errors())
         context = ballot_context(
@@ -441,12 +462,12 @@ class VotingController(Controller):
         budget_id: FromPath[int],
     ) -> Template:
         """The ballot form's buttons without JavaScript: update the total, filter, review, back to editing."""
-        process, budget, visitor, voter = await self._ballot_access(request, db, slug, budget_id)
+        process, budget, visitor, voter, _records = await self._ballot_access(request, db, services, slug, budget_id)
         if isinstance(voter, Template):
             return voter
         data = await read_form_lists(request)
         step = forms.parse_step(first(data, "action"))
-        projects = await voting.projects_of(db, budget)
+        projects = await cached_projects(db, services, process, budget)
         choices, errors = forms.parse_choices(Format(budget.ballot_format), data, translator(request))
         state = check_ballot(budget, projects, choices, errors)
         current = await current_choices(db, services, budget, voter)
@@ -493,11 +514,11 @@ class VotingController(Controller):
         budget_id: FromPath[int],
     ) -> Template:
         """The running total and what the rules still ask for, for htmx (a full page without it)."""
-        process, budget, visitor, voter = await self._ballot_access(request, db, slug, budget_id)
+        process, budget, visitor, voter, _records = await self._ballot_access(request, db, services, slug, budget_id)
         if isinstance(voter, Template):
             return voter
         data = await read_form_lists(request)
-        projects = await voting.projects_of(db, budget)
+        projects = await cached_projects(db, services, process, budget)
         choices, errors = forms.parse_choices(Format(budget.ballot_format), data, translator(request))
         state = check_ballot(budget, projects, choices, errors)
         current = await current_choices(db, services, budget, voter)
@@ -518,12 +539,14 @@ class VotingController(Controller):
         slug: FromPath[str],
         budget_id: FromPath[int],
     ) -> Template | Redirect | Response[str]:
-        process, budget, visitor, voter = await self._ballot_access(request, db, slug, budget_id, casting=True)
+        process, budget, visitor, voter, records = await self._ballot_access(
+            request, db, services, slug, budget_id, casting=True
+        )
         if isinstance(voter, Template):
             return voter
         _ = translator(request)
         data = await read_form_lists(request)
-        projects = await voting.projects_of(db, budget)
+        projects = await cached_projects(db, services, process, budget)
         format = Format(budget.ballot_format)
         choices, errors = forms.parse_choices(format, data, _)
         summary_wanted = forms.parse_wants_email({"email_summary": first(data, "email_summary") or ""})
@@ -541,6 +564,7 @@ class VotingController(Controller):
                     now(),
                     used_code_id=code_being_used(request, services, voter),
                     projects=projects,
+                    records=records,
                 )
             except VotingRefused as refusal:
                 if not refusal.problems:
@@ -597,7 +621,7 @@ class VotingController(Controller):
         current: list[Chosen] | None = None
         others = False
         if visitor.voter is not None:
-            projects = await voting.projects_of(db, budget)
+            projects = await cached_projects(db, services, process, budget)
             choices = await current_choices(db, services, budget, visitor.voter)
             current = chosen_list(Format(budget.ballot_format), projects, choices) if choices else None
             records = await voting.voter_records(db, process, visitor.voter)

@@ -7,14 +7,15 @@ identifier, a code or an account.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -162,9 +163,32 @@ def decode_choices(stored: Iterable[Any]) -> dict[int, int]:
     return {int(project): int(value) for project, value in stored}
 
 
-def _insert(db: AsyncSession, table: Any) -> Any:
+@functools.cache
+def _write_statements(dialect: str) -> tuple[Any, Any, Any]:
+    """The three statements of a ballot's write, built once per dialect: voting day runs them for every cast,
+    and a statement built per call costs more Python time than the database spends on it."""
     # Both dialects have INSERT ... ON CONFLICT; SQLAlchemy spells it per dialect.
-    return postgresql_insert(table) if db.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    records = cast(Table, VoterRecord.__table__)
+    new_record = insert(records)
+    record = new_record.on_conflict_do_update(
+        index_elements=["process_id", "voter_key", "slot"],
+        set_={"last_voted_at": new_record.excluded.last_voted_at, "channel": new_record.excluded.channel},
+        # Under the one-district rule the slot may hold another district's budget: then nothing is updated.
+        where=records.c.budget_id == new_record.excluded.budget_id,
+    ).returning(records.c.id)
+    new_ballot = insert(cast(Table, Ballot.__table__))
+    ballot = new_ballot.on_conflict_do_update(
+        index_elements=["budget_id", "link"],
+        set_={"choices": new_ballot.excluded.choices, "receipt_hash": new_ballot.excluded.receipt_hash},
+    )
+    codes = cast(Table, VotingCode.__table__)
+    code_used = (
+        update(codes)
+        .where(codes.c.id == bindparam("code_id"), codes.c.status == CodeStatus.UNUSED)
+        .values(status=CodeStatus.USED)
+    )
+    return record, ballot, code_used
 
 
 async def cast_ballot(
@@ -178,6 +202,7 @@ async def cast_ballot(
     *,
     used_code_id: int | None = None,
     projects: Sequence[Project] | None = None,
+    records: Sequence[VoterRecord] | None = None,
 ) -> str:
     """Stores the ballot (replacing the voter's earlier one in this budget) and returns its new receipt code.
 
@@ -191,18 +216,23 @@ async def cast_ballot(
         raise VotingRefused(N_("Voting has not started yet."))
     if budget.process_id != process.id:
         raise VotingRefused(N_("This budget is not part of this round."))
-    refusal = refusal_for_budget(process, budget, voter, await voter_records(db, process, voter))
+    # The voting pages have usually loaded the voter's records and the budget's projects already; a cast is
+    # voting day's hot path.
+    if records is None:
+        records = await voter_records(db, process, voter)
+    refusal = refusal_for_budget(process, budget, voter, records)
     if refusal:
         raise VotingRefused(refusal)
-    # The voting page has usually loaded the budget's projects already; a cast is voting day's hot path.
     on_ballot = projects if projects is not None else await projects_of(db, budget)
     costs = {project.id: project.cost_cents for project in on_ballot}
     broken = rules.problems(ballot_rules(budget), costs, choices)
     if broken:
         raise VotingRefused(N_("The ballot breaks the rules of this budget."), problems=broken)
-    # End the reading transaction, so that the writing one begins with a write: on SQLite a transaction that
-    # reads first and then writes cannot wait for the lock and fails at once when another voter wrote between.
-    await db.commit()
+    if db.get_bind().dialect.name == "sqlite":
+        # End the reading transaction, so that the writing one begins with a write: on SQLite a transaction that
+        # reads first and then writes cannot wait for the lock and fails at once when another voter wrote between.
+        # (PostgreSQL's upserts need no such step, and a commit is a round trip.)
+        await db.commit()
     return await store_ballot(db, keys, process, budget, voter, choices, now, used_code_id=used_code_id)
 
 
@@ -221,50 +251,42 @@ async def store_ballot(
     """The write of `cast_ballot`, without its checks (the demo data uses it for a round that has ended).
     Writes the voter record and the ballot (and marks a letter's code used) in one transaction and commits;
     one commit is one disk flush on voting day. Returns the receipt code."""
-    table = VoterRecord.__table__
-    record = _insert(db, table).values(
-        process_id=process.id,
-        budget_id=budget.id,
-        voter_key=voter.key,
-        slot=slot_for(process, budget),
-        channel=voter.channel,
-        district_id=voter.district_id,
-        age_band=voter.age_band,
-        first_voted_at=now,
-        last_voted_at=now,
+    record, ballot, code_used = _write_statements(db.get_bind().dialect.name)
+    connection = await db.connection()
+    stored = await connection.execute(
+        record,
+        {
+            "process_id": process.id,
+            "budget_id": budget.id,
+            "voter_key": voter.key,
+            "slot": slot_for(process, budget),
+            "channel": voter.channel,
+            "district_id": voter.district_id,
+            "age_band": voter.age_band,
+            "first_voted_at": now,
+            "last_voted_at": now,
+        },
     )
-    record = record.on_conflict_do_update(
-        index_elements=["process_id", "voter_key", "slot"],
-        set_={"last_voted_at": record.excluded.last_voted_at, "channel": record.excluded.channel},
-        # Under the one-district rule the slot may hold another district's budget: then nothing is updated.
-        where=table.c.budget_id == record.excluded.budget_id,
-    ).returning(table.c.id)
-    if (await db.execute(record)).scalar_one_or_none() is None:
+    if stored.scalar_one_or_none() is None:
         await db.rollback()
         raise VotingRefused(
             N_("You have already voted in another district's budget. You can change that ballot instead.")
         )
     receipt = receipt or new_receipt()
-    ballot = _insert(db, Ballot.__table__).values(
-        id=secrets.token_hex(16),
-        budget_id=budget.id,
-        link=keys.ballot_link(budget.id, voter.key),
-        choices=encode_choices(choices),
-        receipt_hash=receipt_hash(receipt),
-        is_paper=False,
-        status=BallotStatus.COUNTED,
+    await connection.execute(
+        ballot,
+        {
+            "id": secrets.token_hex(16),
+            "budget_id": budget.id,
+            "link": keys.ballot_link(budget.id, voter.key),
+            "choices": encode_choices(choices),
+            "receipt_hash": receipt_hash(receipt),
+            "is_paper": False,
+            "status": BallotStatus.COUNTED,
+        },
     )
-    ballot = ballot.on_conflict_do_update(
-        index_elements=["budget_id", "link"],
-        set_={"choices": ballot.excluded.choices, "receipt_hash": ballot.excluded.receipt_hash},
-    )
-    await db.execute(ballot)
     if used_code_id is not None:
-        await db.execute(
-            update(VotingCode)
-            .where(VotingCode.id == used_code_id, VotingCode.status == CodeStatus.UNUSED)
-            .values(status=CodeStatus.USED)
-        )
+        await connection.execute(code_used, {"code_id": used_code_id})
     await db.commit()
     return receipt
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -11,6 +11,7 @@ from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.mail import Mailer
+from pb.processes.cache import ProcessCache
 from pb.reports.services import Reports
 from pb.settings import Settings
 from pb.voting.secrecy import Keys
@@ -34,6 +35,8 @@ class Services:
     code_limit: Limit
     census_limit: Limit
     receipt_limit: Limit
+    # Voting day's hot paths read rounds from this per-worker cache, checked against the database on each use.
+    process_cache: ProcessCache = field(default_factory=ProcessCache)
 
 
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[AsyncSession]:
