@@ -26,13 +26,23 @@ run: $(INSTALLED)
 	$(BIN)/pb demo --if-empty
 	$(BIN)/pb run --host $(HOST) --port $(PORT)
 
-## The whole test suite: on SQLite, then on PostgreSQL when it answers at $(PG_TEST_URL)
+## The whole test suite: on SQLite and, when it answers at $(PG_TEST_URL), on PostgreSQL at the same time
+## (two processes side by side; their output goes to var/test-sqlite.log and var/test-postgres.log)
 test: $(INSTALLED) node_modules/.installed
-	$(MAKE) --no-print-directory test-sqlite
+	@mkdir -p var
 	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' '$(PG_TEST_URL)' 2>/dev/null; then \
-		$(MAKE) --no-print-directory test-postgres; \
+		echo "running the suite on SQLite and on PostgreSQL side by side; logs: var/test-sqlite.log, var/test-postgres.log"; \
+		$(MAKE) --no-print-directory test-postgres >var/test-postgres.log 2>&1 & postgres_pid=$$!; \
+		$(MAKE) --no-print-directory test-sqlite >var/test-sqlite.log 2>&1; sqlite=$$?; \
+		wait $$postgres_pid; postgres=$$?; \
+		for run in sqlite postgres; do \
+			echo "=== $$run ==="; \
+			if [ "$$( [ $$run = sqlite ] && echo $$sqlite || echo $$postgres )" = 0 ]; then tail -n 3 var/test-$$run.log; \
+			else tail -n 300 var/test-$$run.log; fi; \
+		done; \
+		[ $$sqlite = 0 ] && [ $$postgres = 0 ]; \
 	elif [ "$$PB_REQUIRE_SERVICES" = "1" ]; then echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
-	else echo "SKIPPED the PostgreSQL run: no server at $(PG_TEST_URL)"; fi
+	else $(MAKE) --no-print-directory test-sqlite; echo "SKIPPED the PostgreSQL run: no server at $(PG_TEST_URL)"; fi
 
 test-sqlite: $(INSTALLED)
 	$(BIN)/pytest -m "not conformance" -p no:cacheprovider

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
@@ -21,11 +20,13 @@ from redis.asyncio import Redis
 from pb.accounts.controllers import AccountController, AccountPageController
 from pb.accounts.services import password_hasher
 from pb.admin.controllers import AdminController
+from pb.api.controllers import ROUTES as API_ROUTES
 from pb.assisted.controllers import ROUTES as ASSISTED_ROUTES
 from pb.audit.controllers import AuditController
 from pb.comments.controllers import ROUTES as COMMENT_ROUTES
 from pb.db import Database
 from pb.eligibility.controllers import ROUTES as ELIGIBILITY_ROUTES
+from pb.experts.urls import ROUTES as EXPERT_ROUTES
 from pb.mail import Mailer
 from pb.moderation.controllers import ROUTES as MODERATION_ROUTES
 from pb.panels.controllers import ROUTES as PANEL_ROUTES
@@ -34,8 +35,10 @@ from pb.participation.controllers import ROUTES as PARTICIPATION_ROUTES
 from pb.privacy.controllers import ROUTES as PRIVACY_ROUTES
 from pb.processes.controllers import ROUTES as PROCESS_ROUTES
 from pb.proposals.controllers import ROUTES as PROPOSAL_ROUTES
+from pb.reports.controllers import ROUTES as REPORT_ROUTES
 from pb.reports.services import ReportCache, Reports
 from pb.results.controllers import ROUTES as RESULTS_ROUTES
+from pb.results.past_controllers import ROUTES as PAST_ELECTION_ROUTES
 from pb.review.controllers import ROUTES as REVIEW_ROUTES
 from pb.settings import Settings
 from pb.site.controllers import SiteController
@@ -44,6 +47,7 @@ from pb.voting.secrecy import Keys
 from pb.voting.verification import ROUTES as VERIFICATION_ROUTES
 from pb.web import errors
 from pb.web.auth import LoginRequired
+from pb.web.csrf import CSRFMiddleware
 from pb.web.deps import Services, provide_db, provide_services
 from pb.web.sessions import SessionLayer
 from pb.web.shell import PbApp
@@ -111,7 +115,11 @@ def create_app(settings: Settings) -> PbApp:
             *PARTICIPATION_ROUTES,
             *PRIVACY_ROUTES,
             *RESULTS_ROUTES,
+            *PAST_ELECTION_ROUTES,
+            *REPORT_ROUTES,
             *PANEL_ROUTES,
+            *EXPERT_ROUTES,
+            *API_ROUTES,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],
@@ -121,14 +129,8 @@ def create_app(settings: Settings) -> PbApp:
         dependencies={"db": Provide(provide_db), "services": Provide(provide_services, sync_to_thread=False)},
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
         plugins=[HTMXPlugin()],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="__Host-pb_csrf" if settings.uses_https else "pb_csrf",
-            cookie_secure=settings.uses_https,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            exclude=["/static", "/healthz"],
-        ),
+        # CSRF: a token in the server-side session instead of Litestar's double-submit cookie (web/csrf.py).
+        middleware=[CSRFMiddleware(settings.base_url)],
         exception_handlers={
             LoginRequired: errors.login_required,
             HTTPException: errors.http_error,

@@ -10,6 +10,9 @@ from typing import Any
 import click
 
 from pb.counting.cli import tally
+from pb.experts.cli import experts
+from pb.panels.cli import panels
+from pb.reports.cli import report
 from pb.settings import Settings, SettingsError
 from pb.sortition.cli import sortition
 
@@ -29,6 +32,9 @@ def main() -> None:
 # Commands over published files, so that anyone can recompute a tally or a panel selection.
 main.add_command(tally)
 main.add_command(sortition)
+main.add_command(report)
+main.add_command(experts)
+main.add_command(panels)
 
 
 @main.command()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pb.accounts.models import Role
 from pb.accounts.services import create_user, password_hasher
 from pb.db import Database
+from pb.demo_experts import load_experts_demo
 from pb.demo_panels import load_panels_demo
 from pb.demo_pb import load_pb_demo
 from pb.demo_results import load_results_demo
@@ -90,3 +91,4 @@ async def _load(db: AsyncSession, settings: Settings) -> None:
     assert ended_vote is not None
     await load_results_demo(db, users, ended_vote, unit=settings.municipality_name)
     await load_panels_demo(db, users, districts, settings)
+    await load_experts_demo(db, users, settings)

@@ -6,8 +6,10 @@ from pb.comments import models as comments_models
 from pb.db import Base
 from pb.districts import models as districts_models
 from pb.eligibility import models as eligibility_models
+from pb.experts import models as experts_models
 from pb.moderation import models as moderation_models
 from pb.panels import models as panels_models
+from pb.panels import work_models as panel_work_models
 from pb.paper import models as paper_models
 from pb.privacy import models as privacy_models
 from pb.processes import models as processes_models
@@ -23,7 +25,9 @@ __all__ = [
     "comments_models",
     "districts_models",
     "eligibility_models",
+    "experts_models",
     "moderation_models",
+    "panel_work_models",
     "panels_models",
     "paper_models",
     "privacy_models",

@@ -34,11 +34,25 @@ PUBLIC_GET_PATHS = (
     # Published results, their files for recounting, and what became of each funded project.
     "/processes/{slug:str}/results", "/processes/{slug:str}/results/{file_name:str}",
     "/processes/{slug:str}/results/projects/{project_id:int}",
+    # Past elections imported from Pabulib files (other cities' published data), and the files themselves.
+    "/past-elections", "/past-elections/{election_id:int}", "/past-elections/{election_id:int}/file",
+    # The outcome report of a round (PDF) once every result is published (issue 5: "anyone can download it").
+    "/processes/{slug:str}/outcome-report.pdf",
     # Citizen panels: the public page, and registration with the code of an invitation letter.
     "/panels/{slug:str}", "/panels/{slug:str}/register", "/panels/{slug:str}/register/done",
+    # ... and how its panel was selected (digests, the published lottery, the draw) and its report, for anyone to check.
+    "/panels/{slug:str}/selection", "/panels/{slug:str}/selection/{selection_id:int}/lottery.json",
+    "/panels/{slug:str}/report.pdf",
     # How pb handles personal data and how accessible it is, readable before having an account (and after
     # deleting one).
     "/privacy", "/accessibility", "/privacy/account-deleted",
+    # The open data API (issue 7): read-only JSON of what the public pages show, for anyone (docs/open-data.md).
+    "/api/v1", "/api/v1/openapi.json", "/api/v1/processes", "/api/v1/processes/{slug:str}",
+    "/api/v1/processes/{slug:str}/participation", "/api/v1/processes/{slug:str}/bulk.zip", "/api/v1/budgets",
+    "/api/v1/budgets/{budget_id:str}", "/api/v1/budgets/{budget_id:str}/ballots", "/api/v1/projects",
+    "/api/v1/projects/{project_id:str}", "/api/v1/implementations", "/api/v1/proposals",
+    "/api/v1/proposals/{proposal_id:str}", "/api/v1/results", "/api/v1/results/{record_id:str}",
+    "/api/v1/results/{record_id:str}/ballots.pb", "/api/v1/panels", "/api/v1/panels/{slug:str}",
 )  # fmt: skip
 # Forms that by their nature come from people who are not signed in (or are signing out).
 PUBLIC_POST_PATHS = (
@@ -119,9 +133,12 @@ def test_staff_routes_refuse_a_resident(app: PbApp, client: FormClient, personas
 
 
 def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(
-    app: PbApp, client: FormClient, personas: dict[str, User]
+    app: PbApp, client: FormClient, another_client: FormClient, personas: dict[str, User]
 ) -> None:
     client.log_in(ANNA)
+    token = client.csrf_token()
+    # A real token, but of another visitor's session (the token is bound to the session, not just well-formed).
+    someone_elses = another_client.csrf_token()
     checked = 0
     for method, path, _handler in routes(app):
         if method == "GET":
@@ -131,6 +148,16 @@ def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(
         assert without.status_code == 403, (method, path, without.status_code)
         forged = client.request(method, url, data={"_csrf_token": "0" * 128}, follow_redirects=False)
         assert forged.status_code == 403, (method, path)
+        stolen = client.request(method, url, data={"_csrf_token": someone_elses}, follow_redirects=False)
+        assert stolen.status_code == 403, (method, path)
+        # Defence in depth: the browser says another site's page sent it, so even the right token is refused.
+        cross_site = client.request(
+            method, url, data={"_csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False
+        )
+        assert cross_site.status_code == 403, (method, path)
+        for refused in (without, forged, stolen, cross_site):
+            # The CSRF check's own page (it runs before the guards), in the admin's language.
+            assert "The form had expired" in refused.text, (method, path)
         checked += 1
     assert checked >= 10
 

@@ -22,7 +22,9 @@ from pb.audit.services import record
 from pb.comments.models import Comment, CommentVote
 from pb.db import utcnow
 from pb.eligibility.models import EligibilityProof
+from pb.experts.registry import withdraw_everywhere
 from pb.moderation.models import Report, ReportTarget, UserBlock
+from pb.panels.work_models import PanelMember
 from pb.privacy.models import NotificationSettings
 from pb.privacy.retention import BY_KEY, Fate
 from pb.proposals.models import Coauthor, Follow, Proposal, ProposalStatus, Support
@@ -183,6 +185,16 @@ async def _staff_work(db: AsyncSession, user: User, choice: ContentChoice, outco
     """The foreign keys of staff work are ON DELETE SET NULL: deleting the account row unlinks them."""
 
 
+async def _panel_work(db: AsyncSession, user: User, choice: ContentChoice, outcome: Outcome) -> None:
+    # The foreign key sets NULL too; the step makes the category's fate (unlinked) explicit.
+    await db.execute(update(PanelMember).where(PanelMember.user_id == user.id).values(user_id=None))
+
+
+async def _lived_experience(db: AsyncSession, user: User, choice: ContentChoice, outcome: Outcome) -> None:
+    # GDPR Art. 7(3): deleting the account withdraws every consent in every expert registry, at once.
+    await withdraw_everywhere(db, user, "account-deletion")
+
+
 async def _audit_log(db: AsyncSession, user: User, choice: ContentChoice, outcome: Outcome) -> None:
     # GDPR Art. 5(2): the municipality can show that the request was carried out. No name, no address.
     record(
@@ -230,6 +242,10 @@ STEPS: tuple[tuple[str, Fate, Step], ...] = (
     ("voting", Fate.KEPT, _unchanged),
     ("panels", Fate.KEPT, _unchanged),
     ("notification_settings", Fate.DELETED, _notification_settings),
+    ("panel_work", Fate.UNLINKED, _panel_work),
+    ("lived_experience", Fate.UNLINKED, _lived_experience),
+    # A request's link to its sender is a SET NULL foreign key: deleting the account unlinks it.
+    ("expert_requests", Fate.UNLINKED, _unchanged),
     ("staff_work", Fate.UNLINKED, _staff_work),
     ("email_links", Fate.DELETED, _email_links),
     ("sessions", Fate.DELETED, _sessions),

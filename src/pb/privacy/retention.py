@@ -27,6 +27,7 @@ class Basis(StrEnum):
 
     PUBLIC_TASK = "public_task"
     LEGAL_OBLIGATION = "legal_obligation"
+    CONSENT = "consent"
 
 
 BASIS_TEXTS = {
@@ -39,6 +40,12 @@ BASIS_TEXTS = {
     Basis.LEGAL_OBLIGATION: N_(
         "A legal obligation (GDPR Article 6(1)(c)): an authority must keep log data of the use of its information "
         "systems (Act on Information Management in Public Administration 906/2019, section 17)."
+    ),
+    # GDPR Art. 9(2)(a): membership of a lived-experience group can reveal health data, so it rests on explicit
+    # consent, given per purpose (pb.experts.registry).
+    Basis.CONSENT: N_(
+        "Your explicit consent (GDPR Articles 6(1)(a) and 9(2)(a)), given separately for each purpose; you can "
+        "withdraw it at any time, and it stops being used at once."
     ),
 }
 
@@ -69,6 +76,8 @@ class Period(StrEnum):
     SESSION = "session"  # settings.session_max_age_seconds
     EMAIL_LINKS = "email_links"  # the token lifetimes below
     NO_LIMIT_YET = "no_limit_yet"
+    PANEL = "panel"  # pb.panels.retention, with the periods each panel sets
+    EXPERT_REGISTRY = "expert_registry"  # pb.experts.retention, with periods set on the registry's settings page
 
 
 PERIOD_TEXTS = {
@@ -85,6 +94,16 @@ PERIOD_TEXTS = {
     Period.NO_LIMIT_YET: N_(
         "No retention period has been set yet: the data is kept until the municipality decides one in its "
         "records-management plan. pb does not remove it automatically."
+    ),
+    Period.PANEL: N_(
+        "Set for each panel: the registration details of people who were not selected (reserves included) are "
+        "deleted a number of days after the draw, the members' a number of days after the panel closes. What "
+        "stays is pseudonymous."
+    ),
+    Period.EXPERT_REGISTRY: N_(
+        "Contact details as long as your consent to be in the registry is in force (and a period the municipality "
+        "sets after it ends); what you wrote until a period after the assignment closes; fee lines six years from "
+        "the end of the year (Accounting Act 1336/1997). The periods are set on the registry's settings page."
     ),
 }
 
@@ -130,7 +149,7 @@ CATEGORIES: tuple[Category, ...] = (
         period=Period.WHILE_ACCOUNT_EXISTS,
         on_deletion=Fate.DELETED,
         # A panel's facilitators are staff assignments like roles (pb.panels).
-        tables=("user_roles", "panel_facilitators"),
+        tables=("user_roles", "panel_facilitators", "expert_group_coordinators"),
     ),
     Category(
         key="email_links",
@@ -150,10 +169,14 @@ CATEGORIES: tuple[Category, ...] = (
         key="sessions",
         title=N_("Your login session"),
         holds=N_(
-            "A random session identifier in a cookie, the only cookie pb sets besides the form-protection "
-            "cookie; on the server, which account is logged in and when. No tracking or analytics cookies."
+            "A random session identifier in a cookie, the only cookie pb sets; on the server, which account is "
+            "logged in and when, a random token that protects forms, and the language you chose. No tracking or "
+            "analytics cookies."
         ),
-        purpose=N_("To keep you logged in from one page to the next."),
+        purpose=N_(
+            "To keep you logged in from one page to the next, to protect forms against forgery by other sites, and "
+            "to remember the language you chose."
+        ),
         seen_by=N_("Nobody sees them on pb's pages."),
         basis=Basis.PUBLIC_TASK,
         period=Period.SESSION,
@@ -305,7 +328,7 @@ CATEGORIES: tuple[Category, ...] = (
         purpose=N_("To invite residents by lot and to select a panel that reflects the population."),
         seen_by=N_("The panel's facilitators; every reading of a registration is written to the audit log."),
         basis=Basis.PUBLIC_TASK,
-        period=Period.NO_LIMIT_YET,
+        period=Period.PANEL,
         on_deletion=Fate.KEPT,
         tables=(
             "panel_registers",
@@ -313,6 +336,9 @@ CATEGORIES: tuple[Category, ...] = (
             "panel_invitation_draws",
             "panel_invitations",
             "panel_registrations",
+            "panel_selections",
+            "panel_selection_people",
+            "panel_replacements",
         ),
         note=N_(
             "They are not connected to accounts, so deleting an account does not touch them. Each panel's own "
@@ -320,11 +346,46 @@ CATEGORIES: tuple[Category, ...] = (
         ),
     ),
     Category(
+        key="panel_work",
+        title=N_("Your work on a citizens' panel"),
+        holds=N_(
+            "If you sit on a citizens' panel and joined its workspace with your account: your name as the other "
+            "members see it, whether you agreed to show it publicly, attendance and tables, what you wrote "
+            "(recommendations and their versions, comments, minority statements) and your votes; the "
+            "facilitators' session notes and the experts heard."
+        ),
+        purpose=N_("To let the panel work together and report its recommendations and their support to the council."),
+        seen_by=N_(
+            "The panel's members and facilitators (notes: facilitators only). The public sees the final "
+            "recommendations, support and minority statements without names, and your name only if you agreed."
+        ),
+        basis=Basis.PUBLIC_TASK,
+        period=Period.PANEL,
+        on_deletion=Fate.UNLINKED,
+        tables=(
+            "panel_members",
+            "panel_sessions",
+            "panel_attendance",
+            "panel_seats",
+            "panel_hearings",
+            "panel_recommendations",
+            "panel_recommendation_versions",
+            "panel_recommendation_comments",
+            "panel_recommendation_votes",
+            "panel_minority_statements",
+        ),
+        note=N_(
+            "Deleting your account removes its link to your membership; the work stays under your pseudonym, and "
+            "your name on it is deleted with the panel's members' data."
+        ),
+    ),
+    Category(
         key="staff_work",
         title=N_("Work done as staff"),
         holds=N_(
             "For staff only: who reviewed, costed, noted, imported a census, entered paper ballots, drew lots, "
-            "counted or published results, or updated a funded project."
+            "counted or published results, imported a past election, started a stability analysis, or updated a "
+            "funded project."
         ),
         purpose=N_("To know who did what in the municipality's work."),
         seen_by=N_("Staff; the outcomes themselves are public."),
@@ -342,8 +403,65 @@ CATEGORIES: tuple[Category, ...] = (
             "result_records",
             "implementations",
             "implementation_notes",
+            "expert_notes",
+            "expert_summaries",
+            "panel_materials",
+            "panel_responses",
+            "panel_response_updates",
+            "past_elections",
+            "stability_runs",
         ),
         note=N_("The work stays; the link to the account is removed. The audit log still records it (below)."),
+    ),
+    Category(
+        key="lived_experience",
+        title=N_("Lived-experience expert work"),
+        holds=N_(
+            "If you are in a lived-experience expert registry: your name, contact and payment details, the service "
+            "areas you know from experience (never diagnoses), training, languages, availability and fee choice; "
+            "your consents; the assignments you were invited to, your attendance, what you wrote for them, your "
+            "sign-offs of summaries and your fee lines."
+        ),
+        purpose=N_(
+            "To invite you to assignments you agreed to be asked for, to use your input as you agreed and to pay "
+            "your fees."
+        ),
+        seen_by=N_(
+            "The group's coordinators; every reading of what you wrote is written to the audit log. Your name "
+            "appears in a report only with your consent to be named."
+        ),
+        basis=Basis.CONSENT,
+        period=Period.EXPERT_REGISTRY,
+        on_deletion=Fate.UNLINKED,
+        tables=(
+            "experts",
+            "expert_identities",
+            "expert_payment_details",
+            "expert_area_choices",
+            "expert_consents",
+            "expert_assignment_invitations",
+            "expert_attendance",
+            "expert_inputs",
+            "expert_summary_signoffs",
+            "expert_ledger_entries",
+        ),
+        note=N_(
+            "Your name, contact and payment details and what you wrote are deleted. The record of your consents, "
+            "attendance, sign-offs and fee lines stay under a code that no longer leads to you (the Accounting Act "
+            "requires fee lines to be kept)."
+        ),
+    ),
+    Category(
+        key="expert_requests",
+        title=N_("Requests for lived-experience experts"),
+        holds=N_("Requests you sent for lived-experience experts: the topic, questions, dates and how many."),
+        purpose=N_("To let the coordinators find experts for the request and to tell you what came of it."),
+        seen_by=N_("You and the group's coordinators."),
+        basis=Basis.PUBLIC_TASK,
+        period=Period.NO_LIMIT_YET,
+        on_deletion=Fate.UNLINKED,
+        tables=("expert_assignments",),
+        note=N_("The request stays as the group's assignment, without the link to your account."),
     ),
     Category(
         key="audit_log",
@@ -381,6 +499,11 @@ NOT_PERSONAL: dict[str, str] = {
     "panel_categories": "a panel's selection categories",
     "panel_category_values": "the values of the selection categories and their quotas",
     "panel_privacy_notices": "the texts of panels' privacy notices",
+    "expert_groups": "lived-experience expert groups",
+    "expert_areas": "the service areas a group's coordinators list",
+    "expert_consent_texts": "the versioned texts of the consents",
+    "expert_sessions": "the dates and places of assignments' sessions",
+    "expert_registry_settings": "a registry's retention periods and earnings limit",
 }
 
 BY_KEY = {category.key: category for category in CATEGORIES}
