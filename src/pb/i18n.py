@@ -19,6 +19,7 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from babel.support import NullTranslations, Translations
 
 from pb.settings import LANGUAGES
@@ -103,6 +104,13 @@ def format_datetime(value: datetime, language: str, timezone: str = "Europe/Hels
 
 def format_number(value: int | float | Decimal, language: str) -> str:
     return format_decimal(value, locale=babel_locale(language))
+
+
+def format_percent(share: float, language: str) -> str:
+    """A share (0.123) as a percentage with one decimal, in the language's format ("12,3 %" in Finnish)."""
+    locale = babel_locale(language)
+    pattern = locale.percent_formats[None].pattern.replace("0", "0.0", 1)
+    return babel_format_percent(share, pattern, locale=locale)
 
 
 def format_euros(cents: int, language: str) -> str:

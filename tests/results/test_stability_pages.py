@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from pb.accounts.models import User
 from pb.db import Database, utcnow
 from pb.i18n import format_number
+from pb.i18n import format_percent as percent
 from pb.processes.models import BudgetRule, Process, ProcessDistrict
 from pb.results import services as results
-from pb.results.figures import percent
 from pb.results.models import JobStatus, ResultRecord, StabilityRun
 from pb.results.stability import RESAMPLING_PROCEDURE, stability_of_file
 from pb.settings import Settings

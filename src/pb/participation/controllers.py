@@ -8,7 +8,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from babel.numbers import format_percent
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -66,8 +65,7 @@ class Table:
 def _percent(value: float | None, language: str) -> str:
     if value is None:
         return ""
-    pattern = i18n.babel_locale(language).percent_formats[None].pattern.replace("0", "0.0", 1)
-    return format_percent(value, pattern, locale=i18n.babel_locale(language))
+    return i18n.format_percent(value, language)
 
 
 def _table(

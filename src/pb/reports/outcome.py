@@ -30,7 +30,6 @@ from functools import cache
 from typing import Any, Literal
 
 import anyio.to_thread
-from babel.numbers import format_percent
 from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -425,8 +424,7 @@ def _percent(value: float | None, language: str) -> str:
     """A share with one decimal (12,3 %), in the report's language."""
     if value is None:
         return ""
-    pattern = i18n.babel_locale(language).percent_formats[None].pattern.replace("0", "0.0", 1)
-    return format_percent(value, pattern, locale=i18n.babel_locale(language))
+    return i18n.format_percent(value, language)
 
 
 def _summary(

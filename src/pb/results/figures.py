@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from babel.numbers import format_percent
-
 from pb import i18n
 from pb.districts.models import District
 from pb.participation.statistics import SMALL_COUNT, Breakdown, Cell, Key, Shown, Statistics
@@ -22,13 +20,6 @@ from pb.results.services import StabilitySummary
 from pb.voting.models import CHANNEL_LABELS, Channel
 
 Translate = Callable[[str], str]
-
-
-def percent(value: float, language: str) -> str:
-    """A share as a percentage with one decimal, in the language's format ("12,3 %" in Finnish)."""
-    locale = i18n.babel_locale(language)
-    pattern = locale.percent_formats[None].pattern.replace("0", "0.0", 1)
-    return format_percent(value, pattern, locale=locale)
 
 
 @dataclass(frozen=True)
@@ -96,7 +87,7 @@ def turnout_view(
     return Turnout(
         voters=f"<{SMALL_COUNT}" if small_total else i18n.format_number(figures.voters, language),
         eligible=i18n.format_number(figures.eligible, language) if figures.eligible else "",
-        turnout="" if small_total or figures.turnout is None else percent(figures.turnout, language),
+        turnout="" if small_total or figures.turnout is None else i18n.format_percent(figures.turnout, language),
         tables=(
             _turnout_table(f"{prefix}-district", _("Turnout by home district"), figures.by_district, district_name,
                            language=language, _=_),
@@ -137,7 +128,7 @@ def _turnout_table(
                 label=text,
                 voters=count.display(language),
                 eligible=i18n.format_number(line.eligible, language) if line.eligible else "",
-                turnout=percent(turnout, language) if turnout is not None else "",
+                turnout=i18n.format_percent(turnout, language) if turnout is not None else "",
             )
         )
         if not has_turnout:
@@ -154,7 +145,7 @@ def _turnout_table(
         language=language,
         label_heading=_("Group"),
         value_heading=_("Turnout") if has_turnout else _("Voters"),
-        format_value=(lambda permille: percent(permille / 1000, language)) if has_turnout else None,
+        format_value=(lambda permille: i18n.format_percent(permille / 1000, language)) if has_turnout else None,
     )
     return TurnoutTable(table_id, heading, tuple(lines), chart if bars else None, has_turnout)
 
@@ -179,7 +170,7 @@ class StabilityView:
 
 def stability_view(chart_id: str, summary: StabilitySummary, *, language: str, _: Translate) -> StabilityView:
     def share(wins: int) -> str:
-        return percent(wins / summary.resamples, language)
+        return i18n.format_percent(wins / summary.resamples, language)
 
     lines = tuple(
         StabilityLine(project.name, project.selected, project.wins, share(project.wins)) for project in summary.projects
