@@ -19,7 +19,10 @@ from tests.conftest import csrf_token_in, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-POSTGRES_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# A database of its own: this test runs in the SQLite suite while the PostgreSQL suite uses `test` beside it
+# (`make test` runs both at once), and it drops and recreates its schema.
+ADMIN_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = ADMIN_URL.rsplit("/", 1)[0] + "/pb_test_processes"
 REDIS_URL = os.environ.get("PB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -42,6 +45,12 @@ def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
     from pb.db import sync_url
 
+    admin = create_engine(sync_url(ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = 'pb_test_processes'").first()
+        if exists is None:
+            connection.exec_driver_sql("CREATE DATABASE pb_test_processes")
+    admin.dispose()
     engine = create_engine(sync_url(POSTGRES_URL))
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
