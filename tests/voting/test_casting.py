@@ -28,14 +28,23 @@ from tests.voting_support import (
 )
 
 
-async def cast(settings: Settings, process_id: int, budget_id: int, who: Voter, choices: dict[int, int]) -> str:
+async def cast(
+    settings: Settings,
+    process_id: int,
+    budget_id: int,
+    who: Voter,
+    choices: dict[int, int],
+    round_version: int | None = None,
+) -> str:
     database = Database.connect(settings.database_url)
     try:
         async with database.sessionmaker() as session:
             process = await session.get(Process, process_id)
             budget = await session.get(Budget, budget_id)
             assert process is not None and budget is not None
-            return await services.cast_ballot(session, keys_for(settings), process, budget, who, choices, utcnow())
+            return await services.cast_ballot(
+                session, keys_for(settings), process, budget, who, choices, utcnow(), round_version=round_version
+            )
     finally:
         await database.engine.dispose()
 
@@ -103,6 +112,30 @@ async def test_a_ballot_posted_after_voting_closed_is_refused(db: Session, setti
 
     assert refused.value.message == "Voting has closed. Your ballot was not saved."
     assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+async def test_a_cast_decided_on_an_outdated_copy_of_the_round_writes_nothing_and_says_so(
+    db: Session, settings: Settings
+) -> None:
+    """The voting pages' cached copy of a round carries the config_version it was loaded at; the write checks
+    it in the same statement, so a round closed (or repriced) in between never takes a ballot decided on the
+    old copy."""
+    process = make_voting_process(db)
+    citywide, _ = budgets(process)
+    ids = project_ids(db, citywide)
+    aino = voter(db, keys_for(settings), process, AINO_IN_CENSUS)
+    loaded_at = process.config_version
+    db.execute(update(Budget).where(Budget.id == citywide.id).values(amount_cents=citywide.amount_cents + 1))
+    db.commit()
+
+    with pytest.raises(services.RoundChanged):
+        await cast(settings, process.id, citywide.id, aino, {ids["Uimaranta"]: 1}, round_version=loaded_at)
+
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+    assert db.scalar(select(func.count()).select_from(VoterRecord)) == 0
+    db.refresh(process)
+    await cast(settings, process.id, citywide.id, aino, {ids["Uimaranta"]: 1}, round_version=process.config_version)
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 1
 
 
 async def test_under_the_one_district_rule_a_second_district_is_refused(db: Session, settings: Settings) -> None:

@@ -63,6 +63,13 @@ class ProcessCache:
         self._entries[slug] = Entry(version, process, projects)
         return process
 
+    def unchecked(self, slug: str) -> tuple[Process, int] | None:
+        """The copy held for this slug and the version it was loaded at, without asking the database; None when
+        there is none. Only for a write that checks the version itself in the same statement (the cast on
+        PostgreSQL, pb.voting.services.cast_ballot's `round_version`) and starts over when it moved on."""
+        entry = self._entries.get(slug)
+        return None if entry is None else (entry.process, entry.version)
+
     def projects(self, process: Process, budget: Budget) -> list[Project] | None:
         """The budget's ballot projects as loaded with this copy of the round, or None when `process` is not
         the cached copy (then the caller reads them from the database)."""

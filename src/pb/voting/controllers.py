@@ -87,6 +87,11 @@ def voting_state_refusal(process: Process, moment: datetime, *, casting: bool = 
     return N_("Voting has not started yet.")
 
 
+class DecideOnCheckedPath(Exception):
+    """A cast on the unchecked copy of the round that is not simply stored: refusals and rule problems are
+    decided on the checked path, which reads the voter's records and so shows the refusal that comes first."""
+
+
 @dataclass(frozen=True)
 class Visitor:
     """Who is asking: the voter (or why they cannot vote yet) and whether this is an assistant's kiosk."""
@@ -404,10 +409,20 @@ class VotingController(Controller):
         budget_id: int,
         *,
         casting: bool = False,
+        unchecked: Process | None = None,
     ) -> tuple[Process, Budget, Visitor, Voter | Template, list[VoterRecord]]:
         """The process, budget, voter and the voter's records of a ballot page, or the refusal page to show
-        instead of the voter."""
-        process = await get_cached_voting_process(request, db, services, slug)
+        instead of the voter.
+
+        With `unchecked` (the cast's cached copy of the round, not checked against the database) the voter's
+        records are not read either: the write checks the round's version and the voter's slot itself, and
+        nothing here reads the database."""
+        if unchecked is not None:
+            if not can_see_process(current_user_or_none(request), unchecked):
+                raise NotFoundException()
+            process = unchecked
+        else:
+            process = await get_cached_voting_process(request, db, services, slug)
         budget = get_budget_of(process, budget_id)
         visitor = await visitor_of(request, db, process)
         if visitor.voter is None:
@@ -417,7 +432,7 @@ class VotingController(Controller):
         state = voting_state_refusal(process, now(), casting=casting)
         if state is not None:
             return process, budget, visitor, refused_page(request, process, visitor, state, {}), []
-        records = await voting.voter_records(db, process, visitor.voter)
+        records = [] if unchecked is not None else await voting.voter_records(db, process, visitor.voter)
         refusal = voting.refusal_for_budget(process, budget, visitor.voter, records)
         if refusal is not None:
             return process, budget, visitor, refused_page(request, process, visitor, refusal, {}), records
@@ -539,8 +554,29 @@ class VotingController(Controller):
         slug: FromPath[str],
         budget_id: FromPath[int],
     ) -> Template | Redirect | Response[str]:
+        # Voting day's hot path: on PostgreSQL the cast decides on the worker's copy of the round without asking
+        # the database, and its one-statement write checks that copy's version (one round trip for the whole
+        # cast). When the round changed in between, nothing was written and the cast is decided again on the
+        # round as it is now.
+        copy = services.process_cache.unchecked(slug) if db.get_bind().dialect.name == "postgresql" else None
+        if copy is not None:
+            try:
+                return await self._cast(request, db, services, slug, budget_id, copy)
+            except (voting.RoundChanged, DecideOnCheckedPath):
+                pass
+        return await self._cast(request, db, services, slug, budget_id, None)
+
+    async def _cast(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        services: Services,
+        slug: str,
+        budget_id: int,
+        copy: tuple[Process, int] | None,
+    ) -> Template | Redirect | Response[str]:
         process, budget, visitor, voter, records = await self._ballot_access(
-            request, db, services, slug, budget_id, casting=True
+            request, db, services, slug, budget_id, casting=True, unchecked=copy[0] if copy else None
         )
         if isinstance(voter, Template):
             return voter
@@ -565,6 +601,7 @@ class VotingController(Controller):
                     used_code_id=code_being_used(request, services, voter),
                     projects=projects,
                     records=records,
+                    round_version=copy[1] if copy else None,
                 )
             except VotingRefused as refusal:
                 if not refusal.problems:
@@ -572,6 +609,8 @@ class VotingController(Controller):
                     return refused_page(request, process, visitor, refusal.message, refusal.params)
                 problems = refusal.problems
         if receipt is None:
+            if copy is not None:
+                raise DecideOnCheckedPath()
             current = await current_choices(db, services, budget, voter)
             context = ballot_context(
                 request,

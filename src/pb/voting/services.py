@@ -15,11 +15,11 @@ from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy import JSON, Boolean, Integer, String, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pb.db import UTCDateTime
 from pb.eligibility.models import CodeStatus, VotingCode
 from pb.i18n import N_
 from pb.processes.models import Budget, BudgetRule, PhaseKind, Process, Project
@@ -49,6 +49,11 @@ class VotingRefused(Exception):
     message: str
     params: Mapping[str, int | str] = field(default_factory=dict)
     problems: list[rules.Problem] = field(default_factory=list)
+
+
+class RoundChanged(Exception):
+    """The round changed after the caller's copy of it was loaded (its `config_version` moved on): nothing was
+    written, and the cast must be decided again on the round as it is now."""
 
 
 # --- time and age ------------------------------------------------------------------------------------------
@@ -164,20 +169,18 @@ def decode_choices(stored: Iterable[Any]) -> dict[int, int]:
 
 
 @functools.cache
-def _write_statements(dialect: str) -> tuple[Any, Any, Any]:
-    """The three statements of a ballot's write, built once per dialect: voting day runs them for every cast,
-    and a statement built per call costs more Python time than the database spends on it."""
-    # Both dialects have INSERT ... ON CONFLICT; SQLAlchemy spells it per dialect.
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+def _sqlite_write_statements() -> tuple[Any, Any, Any]:
+    """The three statements of a ballot's write on SQLite, built once: a statement built per call costs more
+    Python time than the database spends on it. (PostgreSQL does the same in one: _POSTGRESQL_CAST.)"""
     records = cast(Table, VoterRecord.__table__)
-    new_record = insert(records)
+    new_record = sqlite_insert(records)
     record = new_record.on_conflict_do_update(
         index_elements=["process_id", "voter_key", "slot"],
         set_={"last_voted_at": new_record.excluded.last_voted_at, "channel": new_record.excluded.channel},
         # Under the one-district rule the slot may hold another district's budget: then nothing is updated.
         where=records.c.budget_id == new_record.excluded.budget_id,
     ).returning(records.c.id)
-    new_ballot = insert(cast(Table, Ballot.__table__))
+    new_ballot = sqlite_insert(cast(Table, Ballot.__table__))
     ballot = new_ballot.on_conflict_do_update(
         index_elements=["budget_id", "link"],
         set_={"choices": new_ballot.excluded.choices, "receipt_hash": new_ballot.excluded.receipt_hash},
@@ -189,6 +192,61 @@ def _write_statements(dialect: str) -> tuple[Any, Any, Any]:
         .values(status=CodeStatus.USED)
     )
     return record, ballot, code_used
+
+
+# Voting day's write on PostgreSQL in one statement and one round trip (data-modifying CTEs, PostgreSQL manual
+# 7.8.4): the voter record, the ballot and the letter's code, guarded by the version of the round the caller
+# decided on. Every CTE runs exactly once and sees the record's RETURNING rows, so the ballot and the code are
+# written only when the record was (same rules as _sqlite_write_statements: under the one-district rule a slot holding
+# another district's budget returns no row). The outer SELECT tells the two "nothing written" cases apart.
+_POSTGRESQL_CAST = text(
+    """
+    WITH round AS (
+        SELECT config_version FROM processes WHERE id = :process_id
+    ), record AS (
+        INSERT INTO voter_records
+            (process_id, budget_id, voter_key, slot, channel, district_id, age_band, first_voted_at, last_voted_at)
+        SELECT :process_id, :budget_id, :voter_key, :slot, :channel, :district_id, :age_band, :now, :now
+        WHERE :version IS NULL OR (SELECT config_version FROM round) = :version
+        ON CONFLICT (process_id, voter_key, slot) DO UPDATE
+            SET last_voted_at = excluded.last_voted_at, channel = excluded.channel
+            WHERE voter_records.budget_id = excluded.budget_id
+        RETURNING id
+    ), ballot AS (
+        INSERT INTO ballots (id, budget_id, link, choices, receipt_hash, is_paper, status)
+        SELECT :ballot_id, :budget_id, :link, :choices, :receipt_hash, :is_paper, :status
+        WHERE EXISTS (SELECT FROM record)
+        ON CONFLICT (budget_id, link) DO UPDATE
+            SET choices = excluded.choices, receipt_hash = excluded.receipt_hash
+        RETURNING 1
+    ), code AS (
+        UPDATE voting_codes SET status = :code_used
+        WHERE id = :code_id AND status = :code_unused AND EXISTS (SELECT FROM record)
+        RETURNING 1
+    )
+    SELECT (SELECT config_version FROM round) AS version, (SELECT id FROM record) AS record_id
+    """
+).bindparams(
+    # Typed, so that psycopg's parameters get casts (PostgreSQL cannot infer them inside INSERT ... SELECT).
+    bindparam("process_id", type_=Integer()),
+    bindparam("version", type_=Integer()),
+    bindparam("budget_id", type_=Integer()),
+    bindparam("voter_key", type_=String()),
+    bindparam("slot", type_=String()),
+    bindparam("channel", type_=String()),
+    bindparam("district_id", type_=Integer()),
+    bindparam("age_band", type_=String()),
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("ballot_id", type_=String()),
+    bindparam("link", type_=String()),
+    bindparam("choices", type_=JSON()),
+    bindparam("receipt_hash", type_=String()),
+    bindparam("is_paper", type_=Boolean()),
+    bindparam("status", type_=String()),
+    bindparam("code_used", type_=String()),
+    bindparam("code_unused", type_=String()),
+    bindparam("code_id", type_=Integer()),
+)
 
 
 async def cast_ballot(
@@ -203,12 +261,17 @@ async def cast_ballot(
     used_code_id: int | None = None,
     projects: Sequence[Project] | None = None,
     records: Sequence[VoterRecord] | None = None,
+    round_version: int | None = None,
 ) -> str:
     """Stores the ballot (replacing the voter's earlier one in this budget) and returns its new receipt code.
 
     Raises VotingRefused when voting is not open, the budget is not the voter's, or the ballot breaks a rule.
     One transaction; the unique keys make 50 concurrent submissions of one voter end as one record and one
     ballot (the last one written counts).
+
+    `round_version` is the `config_version` of the copy of `process` the checks were made on, when that copy
+    was not checked against the database (the worker's cache); the write then checks it itself and raises
+    RoundChanged, writing nothing, when the round has changed since.
     """
     if not voting_is_open(process, now):
         if voting_has_ended(process, now):
@@ -228,12 +291,14 @@ async def cast_ballot(
     broken = rules.problems(ballot_rules(budget), costs, choices)
     if broken:
         raise VotingRefused(N_("The ballot breaks the rules of this budget."), problems=broken)
-    if db.get_bind().dialect.name == "sqlite":
+    if db.get_bind().dialect.name == "sqlite" and db.in_transaction():
         # End the reading transaction, so that the writing one begins with a write: on SQLite a transaction that
         # reads first and then writes cannot wait for the lock and fails at once when another voter wrote between.
         # (PostgreSQL's upserts need no such step, and a commit is a round trip.)
         await db.commit()
-    return await store_ballot(db, keys, process, budget, voter, choices, now, used_code_id=used_code_id)
+    return await store_ballot(
+        db, keys, process, budget, voter, choices, now, used_code_id=used_code_id, round_version=round_version
+    )
 
 
 async def store_ballot(
@@ -247,48 +312,102 @@ async def store_ballot(
     *,
     receipt: str | None = None,
     used_code_id: int | None = None,
+    round_version: int | None = None,
 ) -> str:
     """The write of `cast_ballot`, without its checks (the demo data uses it for a round that has ended).
     Writes the voter record and the ballot (and marks a letter's code used) in one transaction and commits;
     one commit is one disk flush on voting day. Returns the receipt code."""
-    record, ballot, code_used = _write_statements(db.get_bind().dialect.name)
-    connection = await db.connection()
-    stored = await connection.execute(
-        record,
-        {
-            "process_id": process.id,
-            "budget_id": budget.id,
-            "voter_key": voter.key,
-            "slot": slot_for(process, budget),
-            "channel": voter.channel,
-            "district_id": voter.district_id,
-            "age_band": voter.age_band,
-            "first_voted_at": now,
-            "last_voted_at": now,
-        },
-    )
-    if stored.scalar_one_or_none() is None:
-        await db.rollback()
+    receipt = receipt or new_receipt()
+    values = {
+        "process_id": process.id,
+        "budget_id": budget.id,
+        "voter_key": voter.key,
+        "slot": slot_for(process, budget),
+        "channel": voter.channel,
+        "district_id": voter.district_id,
+        "age_band": voter.age_band,
+        "ballot_id": secrets.token_hex(16),
+        "link": keys.ballot_link(budget.id, voter.key),
+        "choices": encode_choices(choices),
+        "receipt_hash": receipt_hash(receipt),
+        "is_paper": False,
+        "status": BallotStatus.COUNTED,
+    }
+    if db.get_bind().dialect.name == "postgresql":
+        written = await _write_postgresql(db, values, now, used_code_id, round_version)
+    else:
+        written = await _write_sqlite(db, process, values, now, used_code_id, round_version)
+    if not written:
         raise VotingRefused(
             N_("You have already voted in another district's budget. You can change that ballot instead.")
         )
-    receipt = receipt or new_receipt()
+    return receipt
+
+
+async def _write_postgresql(
+    db: AsyncSession, values: dict[str, Any], now: datetime, code_id: int | None, version: int | None
+) -> bool:
+    """One statement (_POSTGRESQL_CAST); outside a transaction it runs on its own, without BEGIN and COMMIT
+    (a single statement is atomic), which is the cast's one round trip. True when the ballot was written."""
+    parameters = {
+        **values,
+        "now": now,
+        "version": version,
+        "code_id": code_id,
+        "code_used": CodeStatus.USED,
+        "code_unused": CodeStatus.UNUSED,
+    }
+    alone = {} if db.in_transaction() else {"isolation_level": "AUTOCOMMIT"}
+    connection = await db.connection(execution_options=alone)
+    found = (await connection.execute(_POSTGRESQL_CAST, parameters)).one()
+    if version is not None and found.version != version:
+        await db.rollback()
+        raise RoundChanged()
+    if found.record_id is None:
+        await db.rollback()
+        return False
+    await db.commit()
+    return True
+
+
+async def _write_sqlite(
+    db: AsyncSession,
+    process: Process,
+    values: dict[str, Any],
+    now: datetime,
+    code_id: int | None,
+    version: int | None,
+) -> bool:
+    """The same write on SQLite (no data-modifying CTEs): three statements in one transaction."""
+    record, ballot, code_used = _sqlite_write_statements()
+    connection = await db.connection()
+    if version is not None:
+        current = await connection.scalar(select(Process.__table__.c.config_version).where(Process.id == process.id))
+        if current != version:
+            await db.rollback()
+            raise RoundChanged()
+    stored = await connection.execute(
+        record,
+        {
+            key: values[key]
+            for key in ("process_id", "budget_id", "voter_key", "slot", "channel", "district_id", "age_band")
+        }
+        | {"first_voted_at": now, "last_voted_at": now},
+    )
+    if stored.scalar_one_or_none() is None:
+        await db.rollback()
+        return False
     await connection.execute(
         ballot,
         {
-            "id": secrets.token_hex(16),
-            "budget_id": budget.id,
-            "link": keys.ballot_link(budget.id, voter.key),
-            "choices": encode_choices(choices),
-            "receipt_hash": receipt_hash(receipt),
-            "is_paper": False,
-            "status": BallotStatus.COUNTED,
+            "id": values["ballot_id"],
+            **{key: values[key] for key in ("budget_id", "link", "choices", "receipt_hash", "is_paper", "status")},
         },
     )
-    if used_code_id is not None:
-        await connection.execute(code_used, {"code_id": used_code_id})
+    if code_id is not None:
+        await connection.execute(code_used, {"code_id": code_id})
     await db.commit()
-    return receipt
+    return True
 
 
 async def current_ballot(db: AsyncSession, keys: Keys, budget: Budget, voter: Voter) -> Ballot | None:
