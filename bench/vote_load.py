@@ -12,13 +12,16 @@ It prints:
 - ballots per second: the submissions alone (POST .../cast answered with 303), in a second phase in which the
   voters, already past the code, change their ballots concurrently (the last one counts);
 - p50/p95 latency of the submit (POST .../cast) in both phases;
-- the throughput of /healthz at the same concurrency, in the same run and server, and the ratio.
+- the throughput of /healthz at the same concurrency, in the same run and server, and the ratio;
+- the same timed phases at the further numbers of connections of --also-at (the issue does not fix how many
+  voters submit at once; with C connections the mean wait is about C / throughput, so p95 depends on C);
+- a reference loop's CPU time, to compare machines (the ratio is the machine-independent figure).
 Goal (issue 4, on a 2-core machine): at least 300 ballots/s, p95 under 200 ms, ratio at least 0.3.
 
 The load generator runs on the same machine and takes CPU from the server: the figures are a lower bound.
 
     .venv/bin/python bench/vote_load.py [--database postgresql://postgres@127.0.0.1:5432/pb_bench_vote]
-        [--voters 3000] [--concurrency 64] [--workers 2] [--redis redis://127.0.0.1:6379/14]
+        [--voters 3000] [--concurrency 64] [--also-at 32] [--workers 2] [--redis redis://127.0.0.1:6379/14]
 
 The database is emptied and migrated with `pb db upgrade` first. --profile runs the cast requests in process
 under cProfile instead (no server) and prints where the time goes.
@@ -341,7 +344,9 @@ def has_wrk() -> bool:
     return subprocess.run(["sh", "-c", "command -v wrk"], capture_output=True).returncode == 0
 
 
-async def measure(base_url: str, plan: Round, concurrency: int, healthz_requests: int) -> dict[str, Any]:
+async def measure(
+    base_url: str, plan: Round, concurrency: int, healthz_requests: int, also_at: list[int]
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
     voters = [Voter(base_url, code, plan, limits) for code in plan.codes]
     visits, changes = Measures(), Measures()
@@ -396,6 +401,12 @@ async def measure(base_url: str, plan: Round, concurrency: int, healthz_requests
                 health_wrk = run_wrk(f"{base_url}/healthz", concurrency, 10, HEALTH_SCRIPT)
                 cast_url = f"{base_url}/processes/{SLUG}/vote/{plan.budget_id}/cast"
                 casts = run_wrk(cast_url, concurrency, 20, WRK_SCRIPT, data.name)
+                levels = []
+                for level in also_at:
+                    # The same two phases at another number of connections, in the same run and server.
+                    level_health = run_wrk(f"{base_url}/healthz", level, 10, HEALTH_SCRIPT)
+                    level_casts = run_wrk(cast_url, level, 20, WRK_SCRIPT, data.name)
+                    levels.append((level, level_health, level_casts))
             finally:
                 os.unlink(data.name)
             return {
@@ -413,7 +424,9 @@ async def measure(base_url: str, plan: Round, concurrency: int, healthz_requests
                 "visits": len(visits.visit_seconds),
                 "changes": casts.requests - casts.bad_status,
                 "failures": visits.failures
-                + [f"{casts.bad_status} ballot posts not answered with 3xx"] * bool(casts.bad_status),
+                + [f"{casts.bad_status} ballot posts not answered with 3xx"] * bool(casts.bad_status)
+                + [f"{c.bad_status} ballot posts not answered with 3xx at {n}" for n, _, c in levels if c.bad_status],
+                "levels": levels,
             }
         change_wall = await run_all([change(voter) for voter in ready], concurrency)
     finally:
@@ -434,7 +447,18 @@ async def measure(base_url: str, plan: Round, concurrency: int, healthz_requests
         "visits": len(visits.visit_seconds),
         "changes": len(changes.cast_seconds) - len(changes.failures),
         "failures": visits.failures + changes.failures,
+        "levels": [],
     }
+
+
+def reference_loop_seconds() -> float:
+    """CPU seconds of a fixed pure-Python loop: the machines this runs on differ about twofold in speed, and
+    absolute goals (ballots per second) read differently on each; the ratio to /healthz does not."""
+    started = time.process_time()
+    total = 0
+    for number in range(10**7):
+        total += number
+    return time.process_time() - started
 
 
 def count_stored(url: str) -> tuple[int, int]:
@@ -492,6 +516,11 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--voters", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument(
+        "--also-at",
+        default="32",
+        help="further numbers of concurrent connections for the timed phases, comma-separated (wrk only)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--healthz", type=int, default=10000, help="requests to /healthz")
     parser.add_argument("--access-log", action="store_true", help="let uvicorn write an access log")
@@ -500,6 +529,7 @@ def main() -> None:
     # Stopped from outside (e.g. `timeout`): still stop the server in the `finally` below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
+    print(f"machine: {reference_loop_seconds():.2f} s for the reference loop (10^7 Python additions)", flush=True)
     print(f"preparing {arguments.voters} code voters in {arguments.database} ...", flush=True)
     reset_database(arguments.database)
     plan = prepare_round(arguments.database, arguments.voters)
@@ -520,7 +550,10 @@ def main() -> None:
                 f"{arguments.concurrency} concurrent voters",
                 flush=True,
             )
-            found = asyncio.run(measure(f"http://127.0.0.1:{port}", plan, arguments.concurrency, arguments.healthz))
+            also_at = [int(level) for level in arguments.also_at.split(",") if level.strip()]
+            found = asyncio.run(
+                measure(f"http://127.0.0.1:{port}", plan, arguments.concurrency, arguments.healthz, also_at)
+            )
         finally:
             stop_server(server)
         errors = [line for line in log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
@@ -539,6 +572,13 @@ def main() -> None:
         f"  p95 {found['cast_p95'] * ms:6.1f} ms"
     )
     print(f"ratio ballots/s : /healthz requests/s = {ratio:.2f}")
+    for level, health, casts in found["levels"]:
+        level_ratio = casts.per_second / health.per_second
+        print(
+            f"at {level:3d} connections: {casts.per_second:6.0f} ballots/s  p50 {casts.p50 * ms:6.1f} ms"
+            f"  p95 {casts.p95 * ms:6.1f} ms;  /healthz {health.per_second:6.0f} requests/s;  ratio {level_ratio:.2f};"
+            f"  goals {'met' if casts.per_second >= 300 and casts.p95 < 0.2 and level_ratio >= 0.3 else 'NOT met'}"
+        )
     print(
         f"stored: {records} voter records, {ballots} ballots for {found['visits']} voters;"
         f" {len(found['failures'])} failures"
