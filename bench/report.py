@@ -25,6 +25,7 @@ import io
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -253,7 +254,18 @@ def since(start: tuple[float, float]) -> tuple[float, float]:
     return wall - start[0], cpu - start[1]
 
 
+def reference_loop_seconds() -> float:
+    """CPU seconds of a fixed pure-Python loop, to compare machines: those this runs on differ about twofold."""
+    started = time.process_time()
+    total = 0
+    for number in range(10**7):
+        total += number
+    return time.process_time() - started
+
+
 def time_in_process(settings: Settings, renderer: ReportRenderer, variant: outcome.VariantName) -> Timing:
+    # Cold: without the tallies an earlier report of the same records kept (pb.reports.outcome._tallies).
+    shutil.rmtree(settings.report_cache_dir / "tallies", ignore_errors=True)
     start = clocks()
     document = asyncio.run(gather(settings, variant))
     gathered = since(start)
@@ -306,6 +318,8 @@ def summary(values: list[float]) -> str:
 
 
 def measure_server(settings: Settings, work: Path) -> None:
+    # The first download must lay the report out: no PDF or tallies from an earlier run (--keep).
+    shutil.rmtree(work / "server-reports", ignore_errors=True)
     port = free_port()
     environment = {
         **os.environ,
@@ -357,7 +371,7 @@ def measure_server(settings: Settings, work: Path) -> None:
             f"p95 {sorted(during)[round(0.95 * (len(during) - 1))] / sorted(idle)[round(0.95 * (len(idle) - 1))]:.2f}×"
         )
         print(f"  first public download (gathered and laid out in a worker process): {timings['first']:.1f} s")
-        print(f"  second download (gathered again, the PDF from the cache):          {timings['cached']:.1f} s")
+        print(f"  second download (gathered again, tallies kept, the PDF from the cache): {timings['cached']:.1f} s")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -391,6 +405,7 @@ def main() -> None:
         renderer = ReportRenderer(settings)
         time_in_process(settings, renderer, "ua")  # warm up: fonts, templates, imports
         print(f"  load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"  machine: {reference_loop_seconds():.2f} s CPU for the reference loop (10^7 Python additions)")
         for variant in ("ua", "archival"):
             timing = time_in_process(settings, renderer, variant)  # type: ignore[arg-type]
             parts = (timing.gather, timing.html, timing.layout)

@@ -135,6 +135,95 @@ class Statistics:
         return self.voters / self.eligible if self.eligible else None
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The participation of a round by home district, age band and channel, without the budgets and the timeline
+    (days and hours): what the PB outcome report publishes. Its fields are those of `Statistics` of the same rows
+    (`overview` and `compute` share `_breakdowns`)."""
+
+    voters: int
+    eligible: int
+    by_district: Breakdown
+    by_age: Breakdown
+    by_channel: Breakdown
+
+    @property
+    def turnout(self) -> float | None:
+        return self.voters / self.eligible if self.eligible else None
+
+
+@dataclass(frozen=True)
+class Group:
+    """The number of distinct voters (people) with one home district, age band and channel of first vote."""
+
+    district_id: int | None
+    age_band: str | None
+    channel: str
+    voters: int
+
+
+def _lines(
+    counts: Mapping[Key, int], order: Sequence[Key], eligible: Mapping[Key, int] | None = None
+) -> tuple[Line, ...]:
+    keys = list(order) + [key for key in counts if key not in order and key is not None]
+    if None in counts:
+        keys.append(None)
+    return tuple(
+        Line(key, counts.get(key, 0), None if eligible is None or key is None else eligible.get(key)) for key in keys
+    )
+
+
+def _breakdowns(
+    groups: Iterable[Group],
+    *,
+    populations: Mapping[int, Mapping[str, int]],
+    age_bands: Sequence[str],
+    channels: Sequence[str],
+) -> Overview:
+    """The breakdowns that add up to the number of voters, from the people grouped by district, age band and
+    channel, in the order first met."""
+    district_population: dict[Key, int] = {
+        district: sum(int(n) for n in bands.values()) for district, bands in populations.items()
+    }
+    band_population: dict[Key, int] = {
+        band: sum(int(bands.get(band, 0)) for bands in populations.values()) for band in age_bands
+    }
+    by_district: dict[Key, int] = {}
+    by_age: dict[Key, int] = {}
+    by_channel: dict[Key, int] = {}
+    total = 0
+    for group in groups:
+        total += group.voters
+        by_district[group.district_id] = by_district.get(group.district_id, 0) + group.voters
+        by_age[group.age_band] = by_age.get(group.age_band, 0) + group.voters
+        by_channel[group.channel] = by_channel.get(group.channel, 0) + group.voters
+    return Overview(
+        voters=total,
+        eligible=sum(district_population.values()),
+        by_district=Breakdown(_lines(by_district, list(populations), district_population), total),
+        by_age=Breakdown(_lines(by_age, list(age_bands), band_population), total),
+        by_channel=Breakdown(_lines(by_channel, list(channels)), total),
+    )
+
+
+def overview(
+    groups: Iterable[Group],
+    *,
+    populations: Mapping[int, Mapping[str, int]],
+    age_bands: Sequence[str],
+    channels: Sequence[str],
+) -> Overview:
+    """`compute`'s voters, eligible population and district, age band and channel breakdowns, from counts the
+    database has already grouped (pb.participation.services.overview_for): the same lines in the same order, for
+    a large round in a fraction of the time."""
+    return _breakdowns(
+        groups,
+        populations=populations,
+        age_bands=age_bands,
+        channels=channels,
+    )
+
+
 def compute(
     rows: Iterable[Participation],
     *,
@@ -157,41 +246,32 @@ def compute(
             counts[key] = counts.get(key, 0) + 1
         return counts
 
-    def lines(
-        counts: Mapping[Key, int], order: Sequence[Key], eligible: Mapping[Key, int] | None = None
-    ) -> tuple[Line, ...]:
-        keys = list(order) + [key for key in counts if key not in order and key is not None]
-        if None in counts:
-            keys.append(None)
-        return tuple(
-            Line(key, counts.get(key, 0), None if eligible is None or key is None else eligible.get(key))
-            for key in keys
-        )
-
-    district_population: dict[Key, int] = {
-        district: sum(int(n) for n in bands.values()) for district, bands in populations.items()
-    }
-    band_population: dict[Key, int] = {
-        band: sum(int(bands.get(band, 0)) for bands in populations.values()) for band in age_bands
-    }
     per_budget: dict[Key, set[str]] = {}
     for row in rows:
         per_budget.setdefault(row.budget_id, set()).add(row.voter_key)
+    groups: dict[tuple[int | None, str | None, str], int] = {}
+    for person in found:
+        key = (person.district_id, person.age_band, person.channel)
+        groups[key] = groups.get(key, 0) + 1
+    figures = _breakdowns(
+        (Group(district, band, channel, count) for (district, band, channel), count in groups.items()),
+        populations=populations,
+        age_bands=age_bands,
+        channels=channels,
+    )
     first_moments = [person.first_voted_at.astimezone(HELSINKI) for person in found]
     days = list(days) or sorted({moment.date() for moment in first_moments})
     return Statistics(
         voters=total,
-        eligible=sum(district_population.values()),
+        eligible=figures.eligible,
         by_budget=Breakdown(
-            lines({key: len(keys) for key, keys in per_budget.items()}, list(budget_ids)), total, adds_up=False
+            _lines({key: len(keys) for key, keys in per_budget.items()}, list(budget_ids)), total, adds_up=False
         ),
-        by_district=Breakdown(
-            lines(tally(p.district_id for p in found), list(populations), district_population), total
-        ),
-        by_age=Breakdown(lines(tally(p.age_band for p in found), list(age_bands), band_population), total),
-        by_channel=Breakdown(lines(tally(p.channel for p in found), list(channels)), total),
-        by_day=Breakdown(lines(tally(moment.date() for moment in first_moments), days), total),
-        by_hour=Breakdown(lines(tally(moment.hour for moment in first_moments), list(range(24))), total),
+        by_district=figures.by_district,
+        by_age=figures.by_age,
+        by_channel=figures.by_channel,
+        by_day=Breakdown(_lines(tally(moment.date() for moment in first_moments), days), total),
+        by_hour=Breakdown(_lines(tally(moment.hour for moment in first_moments), list(range(24))), total),
     )
 
 

@@ -23,10 +23,15 @@ web runs it in a worker process, the command line in its own.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import anyio.to_thread
@@ -41,7 +46,7 @@ from pb.db import Database
 from pb.districts.models import District
 from pb.i18n import N_
 from pb.participation import services as participation
-from pb.participation.statistics import SMALL_COUNT, Breakdown, Key, Shown, Statistics
+from pb.participation.statistics import SMALL_COUNT, Breakdown, Key, Overview, Shown
 from pb.processes import services as processes
 from pb.processes.models import (
     BALLOT_FORMAT_LABELS,
@@ -72,9 +77,11 @@ TEMPLATE = "reports/outcome.html"
 VariantName = Literal["ua", "archival"]
 # The names staff and the command line use, and the PDF variant each one is (pb.reports.pdf).
 VARIANTS: dict[VariantName, Variant] = {"ua": "pdf/ua-1", "archival": "pdf/a-3a"}
-# A drawing of more bars than this would not fit on a page (an SVG figure cannot break across pages); the
-# table under it always lists every project.
-CHART_BARS = 25
+# The drawing of a budget's votes (and of its stability) shows the projects with the most votes; the table next
+# to it always lists every project. Ten, not more: an SVG figure cannot break across pages, and WeasyPrint 70
+# lays out SVG text one letter at a time (weasyprint/svg/text.py), so 25 bars in each of 11 budgets were a
+# quarter of the layout time of a 640-project report (bench/report.py) and left half-empty pages before them.
+CHART_BARS = 10
 # The summary is a page: it names the funded projects when there are at most this many (a large round funds
 # hundreds; section 5 lists them all).
 SUMMARY_PROJECTS = 30
@@ -349,8 +356,8 @@ def outcome_pdf(settings: Settings, slug: str, language: str, variant: VariantNa
 
     Gathers the data and lays the PDF out (or reads it from the cache, keyed by the digest of the data) in the
     calling process. The web runs it in a worker process (``anyio.to_process``), the command line directly: the
-    gathering is CPU work too (the participation statistics go through every voter record: seconds for 50,000
-    voters), so neither part may run in the server's event loop.
+    gathering is CPU work too (each budget's tallies are read from its ballots file the first time: seconds for
+    100,000 ballots), so neither part may run in the server's event loop.
     """
     document = asyncio.run(document_for(settings, slug, language, variant))
     pdf = _reports(settings).pdf_now(
@@ -380,7 +387,8 @@ async def outcome_document(
         budgets.append(await _budget_outcome(db, process, budget, record, language, settings))
         if record is not None and archival:
             attachments.extend(await _attachments(db, process, budget, record, language))
-    statistics = await participation.statistics_for(db, process, processes.now())
+    # Counted by the database: the report needs no timeline (days, hours) of the vote.
+    statistics = await participation.overview_for(db, process)
     figures = _participation(process, statistics, districts, language)
     funnel = await _funnel(db, process, districts, language)
     draft = len(published) < len(process.budgets) or not process.budgets
@@ -536,7 +544,7 @@ class _Hidden(Count):
 
 
 def _participation(
-    process: Process, statistics: Statistics, districts: Mapping[int, District], language: str
+    process: Process, statistics: Overview, districts: Mapping[int, District], language: str
 ) -> ParticipationFacts:
     """The public figures (statistics rules 1-4 of pb.participation.statistics): the report is a public document,
     so staff get the same suppressed tables as everyone else."""
@@ -682,7 +690,7 @@ async def _budget_outcome(
         return BudgetOutcome(budget.id, name, budget.amount_cents, ballot_format, published=False)
     projects = await voting.projects_of(db, budget)
     # Parsing a large ballots file is CPU work (50,000 ballots: a second): off the event loop.
-    voters, points = await anyio.to_thread.run_sync(results.tallies, record)
+    voters, points = await anyio.to_thread.run_sync(_tallies, record, settings.report_cache_dir / "tallies")
     funded = {project_id: position for position, project_id in enumerate(record.selected, 1)}
     uses_points = budget.ballot_format in (BallotFormat.CUMULATIVE, BallotFormat.RANKED)
     measure = points if uses_points else voters
@@ -737,6 +745,37 @@ async def _budget_outcome(
         stability=_stability(await results.stability_for(db, record.id), f"stability-{budget.id}", language),
         integrity=_integrity(process, budget, record, settings),
     )
+
+
+def _tallies(record: ResultRecord, folder: Path) -> tuple[dict[int, int], dict[int, int]]:
+    """``results.tallies(record)``, kept in ``folder`` under the SHA-256 of the ballots file and pb's version.
+
+    The tallies are a function of the ballots file alone, and reading it is most of the gathering of a large
+    round (100,000 ballots: seconds), so every later report of the same record (another language, the other
+    variant, the cache check of a second download) reads a small JSON file instead.
+    """
+    hasher = hashlib.sha256(f"{pb.__version__}\0".encode())
+    hasher.update(record.ballots_file.encode("utf-8"))
+    path = folder / f"{hasher.hexdigest()}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return (
+            {int(key): int(value) for key, value in stored["voters"].items()},
+            {int(key): int(value) for key, value in stored["points"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # not there yet (or unreadable): count again
+    voters, points = results.tallies(record)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Written to a temporary file and renamed, so another process never reads half of it.
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump({"voters": voters, "points": points}, file)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only cache folder only costs time
+    return voters, points
 
 
 def _stability(summary: results.StabilitySummary | None, chart_id: str, language: str) -> StabilityView | None:
