@@ -24,7 +24,9 @@ from pb.panels.models import Panel
 from pb.settings import Settings
 from pb.web.shell import PbApp
 from pb.web.throttle import Limit
+from tests.api.panel_support import finished_panel
 from tests.api.support import arrange
+from tests.personas import ANNA
 
 MAX_EXAMPLES = 8
 
@@ -36,6 +38,8 @@ async def test_generated_requests_get_no_server_error_and_match_the_document(
     # The document's examples are the demo's (pb demo); the arranged round already has the demo round's slug.
     db.get_one(Panel, arranged.panel.id).slug = "kuntalaisraati-2026"
     db.commit()
+    # And a finished panel with the demo's finished panel's slug, whose recommendations have answers.
+    finished_panel(db, db.get_one(User, arranged.panel.facilitators[0].user_id), personas[ANNA.email])
     # Generated requests come from one address; the rate limit is tested on its own (test_http.py).
     monkeypatch.setattr(controllers, "API_LIMIT", Limit("api-fuzz", 10**6, 10**6, 600))
     api_schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)

@@ -18,6 +18,7 @@ ROUTES: dict[str, list[str]] = {
     "/api/v1/openapi.json": [],
     "/api/v1/panels": [],
     "/api/v1/panels/{slug:str}": [],
+    "/api/v1/panels/{slug:str}/recommendations": [],
     "/api/v1/processes": [],
     "/api/v1/processes/{slug:str}": [],
     "/api/v1/processes/{slug:str}/bulk.zip": [],

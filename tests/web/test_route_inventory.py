@@ -53,6 +53,7 @@ PUBLIC_GET_PATHS = (
     "/api/v1/projects/{project_id:str}", "/api/v1/implementations", "/api/v1/proposals",
     "/api/v1/proposals/{proposal_id:str}", "/api/v1/results", "/api/v1/results/{record_id:str}",
     "/api/v1/results/{record_id:str}/ballots.pb", "/api/v1/panels", "/api/v1/panels/{slug:str}",
+    "/api/v1/panels/{slug:str}/recommendations",
 )  # fmt: skip
 # Forms that by their nature come from people who are not signed in (or are signing out).
 PUBLIC_POST_PATHS = (

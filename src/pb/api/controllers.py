@@ -26,7 +26,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pb.api import bulk, forms, openapi, outcomes
+from pb.api import bulk, forms, openapi, outcomes, recommendations
 from pb.api import services as api
 from pb.api.forms import InvalidParameters, Query, Window
 from pb.web.auth import client_address
@@ -379,6 +379,19 @@ async def panel_item(
     return item(request, await api.get_panel(db, a_slug(slug), services.settings, urls_of(request)))
 
 
+@get("/panels/{slug:str}/recommendations")
+async def recommendations_list(
+    request: Request[Any, Any, Any], db: NamedDependency[AsyncSession], slug: FromPath[str]
+) -> Response[bytes]:
+    wanted = a_slug(slug)
+    query = query_of(request)
+    filters = forms.recommendation_filters(query)
+    query.check()
+    return listing(
+        request, await recommendations.list_recommendations(db, wanted, filters, urls_of(request)), filters.window
+    )
+
+
 API_ROUTER = Router(
     path="/api/v1",
     route_handlers=[
@@ -401,6 +414,7 @@ API_ROUTER = Router(
         result_ballots,
         panels_list,
         panel_item,
+        recommendations_list,
     ],
     before_request=rate_limit,
     exception_handlers={

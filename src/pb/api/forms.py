@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from pb.panels.council import Decision
 from pb.processes.models import PhaseKind
 from pb.processes.services import midnight
 from pb.proposals.models import PUBLIC_STATUSES
@@ -292,6 +293,24 @@ def implementation_filters(query: Query) -> ImplementationFilters:
         query.window(),
         query.slug("process"),
         query.choice("status", [*(item.value for item in ImplementationStatus), NOT_STARTED]),
+        query.moment("updated_since"),
+    )
+
+
+@dataclass(frozen=True)
+class RecommendationFilters:
+    window: Window
+    decision: str | None  # a pb.panels.council.Decision, or "unanswered" while no answer is published
+    updated_since: datetime | None  # the council's answer or a progress report published or changed since
+
+
+UNANSWERED = "unanswered"
+
+
+def recommendation_filters(query: Query) -> RecommendationFilters:
+    return RecommendationFilters(
+        query.window(),
+        query.choice("decision", [*(item.value for item in Decision), UNANSWERED]),
         query.moment("updated_since"),
     )
 

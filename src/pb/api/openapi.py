@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from pb.api import forms
+from pb.api.recommendations import ANSWERS
 from pb.api.services import API_VERSION, LICENSE
+from pb.panels.council import Decision
 from pb.participation.statistics import SMALL_COUNT
 from pb.processes.models import BallotFormat, BudgetRule, PhaseKind, VotingMethod
 from pb.proposals.models import PUBLIC_STATUSES
@@ -256,9 +258,71 @@ SCHEMAS: dict[str, Schema] = {
                     description="Everything needed to recompute who was invited (see the panel's page).",
                 )
             ),
-            "links": links("self", "page"),
+            "recommendations_published": {
+                "type": "boolean",
+                "description": "The recommendations are final and public (at `links.recommendations`).",
+            },
+            "response_published_at": nullable(
+                {**MOMENT, "description": "When the council published its answers; null until then."}
+            ),
+            "links": links("self", "page", "recommendations"),
         },
         description="A citizens' panel (kuntalaisraati), as its public page shows it.",
+    ),
+    "CouncilResponse": obj(
+        {
+            "decision": enum(Decision),
+            "reasoning": STRING,
+            "responsible_body": {"type": "string", "description": "Who carries it out; empty when not given."},
+            "deadline": nullable(DAY),
+            "decision_reference": {"type": "string", "description": "The decision's reference in the minutes."},
+            "published_at": {**MOMENT, "description": "When the council published its answers to the panel."},
+            "updated_at": {**MOMENT, "description": "When this answer or its progress reports last changed."},
+            "progress": {
+                "type": "array",
+                "items": obj({"on": DAY, "text": STRING}),
+                "description": "Dated progress reports, oldest first.",
+            },
+        },
+        description="The commissioning body's published answer to one recommendation. Who recorded it is not "
+        "published.",
+    ),
+    "Recommendation": obj(
+        {
+            "id": ID,
+            "panel": SLUG,
+            "number": {"type": "integer", "minimum": 1, "description": "Its number on the panel's page."},
+            "title": STRING,
+            "body": {"type": "string", "description": "Markdown, the final version in the members' own words."},
+            "rationale": {"type": "string", "description": "Markdown."},
+            "versions": {"type": "integer", "minimum": 0, "description": "How many versions the text went through."},
+            "support": obj(
+                {
+                    "votes": {"type": "integer", "minimum": 0},
+                    "distribution": obj(
+                        {answer: {"type": "integer", "minimum": 0} for answer in ANSWERS},
+                        description="Votes per answer on the five-point scale, as the panel's page shows them.",
+                    ),
+                    "share": nullable(
+                        {
+                            "type": "number",
+                            "minimum": 0,
+                            "maximum": 1,
+                            "description": "Agree and strongly agree, of the votes cast; null without votes.",
+                        }
+                    ),
+                    "level": {
+                        **enum(["strong", "supported", "not_supported", "none"]),
+                        "description": "strong: over 75 % agree; supported: over 50 %; none: no votes.",
+                    },
+                }
+            ),
+            "minority_statements": {"type": "array", "items": obj({"text": STRING})},
+            "council_response": nullable(ref("CouncilResponse")),
+            "links": links("page", "panel"),
+        },
+        description="A panel's final recommendation with its support, minority statements and the council's "
+        "answer (null until published). Nobody who wrote, revised or voted on it is named.",
     ),
 }
 
@@ -406,7 +470,7 @@ SCHEMAS["Index"] = obj(
 )
 
 # The resources, each with its envelopes: "<Name>Item" (one) and "<Name>List" (a page).
-for _name in ("Process", "Budget", "Project", "Proposal", "ResultRecord", "Ballot", "Panel"):
+for _name in ("Process", "Budget", "Project", "Proposal", "ResultRecord", "Ballot", "Panel", "Recommendation"):
     SCHEMAS[f"{_name}List"] = obj(
         {"data": {"type": "array", "items": ref(_name)}, "links": ref("ListLinks"), "meta": ref("ListMeta")}
     )
@@ -450,6 +514,8 @@ PARAMETERS: dict[str, Schema] = {
     "budget": query("budget", ID_VALUE, "Only this budget (its id)."),
     "slug": path("slug", SLUG, "The round's web name.", "omabudjetti-2024"),
     "panel": path("slug", SLUG, "The panel's web name.", "kuntalaisraati-2026"),
+    # The demo's finished panel, which has recommendations and the council's answers.
+    "finished_panel": path("slug", SLUG, "The panel's web name.", "kuntalaisraati-2025"),
 }
 
 
@@ -718,12 +784,31 @@ def _paths() -> dict[str, Schema]:
             json_ok("PanelItem", "The panel"),
             parameters=[param("panel")],
         ),
+        "/panels/{slug}/recommendations": operation(
+            "listRecommendations",
+            "panels",
+            "A panel's final recommendations and the council's answers, in the order of the panel's page",
+            json_ok("RecommendationList", "A page of recommendations"),
+            parameters=[
+                param("finished_panel"),
+                *PAGE,
+                query(
+                    "decision",
+                    enum([*Decision, forms.UNANSWERED]),
+                    "Only answers with this decision; `unanswered` while no answer is published.",
+                ),
+                query("updated_since", SINCE, "Only answers published, changed or reported on since then."),
+            ],
+            description="Empty until the panel's recommendations are final; `council_response` is null until the "
+            "council publishes its answers. 404 for a panel that is not published.",
+            bad_request=True,
+        ),
     }
 
 
 DESCRIPTION = """Everything public in pb, as open data: participatory budgeting rounds, their budgets, proposals,
 ballot projects, published results with their anonymised ballots, the implementation of funded projects,
-participation figures and citizens' panels.
+participation figures and citizens' panels with their recommendations and the council's answers.
 
 Read-only and anonymous: no account, no cookie. Every response carries the licence in `meta`. Lists are pages
 (`limit`, `offset`, `links.next`). Responses have an ETag: send it in If-None-Match to get 304 Not Modified.

@@ -6,7 +6,8 @@ Visibility is decided by the loaders and rules of the public pages, never anew h
   statuses of the list page; a hidden proposal's content is withheld as its page withholds it;
 - results: published records only, through pb.results.services;
 - anonymised ballots: only once ``results_published`` says the round's results are out, as the ballots page;
-- panels: ``get_public_panel``, and only what a panel's public page shows.
+- panels: ``get_public_panel``, and only what a panel's public page shows; their recommendations and the
+  council's answers through the page's own rule (pb.api.recommendations).
 The API always answers as an anonymous visitor, even to a signed-in administrator's browser: the data are the
 same for everybody, so they can be cached and licensed as one public data set. No personal data is published:
 no author names or addresses, no voter data; ballots carry no voter (docs/ballot-secrecy.md).
@@ -35,6 +36,7 @@ from pb.districts.models import District
 from pb.panels import recruitment
 from pb.panels import services as panels
 from pb.panels.models import Panel
+from pb.panels.recommendations import Stage
 from pb.processes import services as processes
 from pb.processes.models import Budget, Process
 from pb.proposals import services as proposals
@@ -372,7 +374,8 @@ async def get_proposal(db: AsyncSession, proposal_id: int, urls: Urls) -> dict[s
 
 
 async def panel_document(db: AsyncSession, panel: Panel, settings: Settings, urls: Urls) -> dict[str, Any]:
-    """What a panel's public page shows: its remit, commissioner, size, dates and the invitation lottery."""
+    """What a panel's public page shows: its remit, commissioner, size, dates, the invitation lottery and whether
+    its recommendations and the council's answers are out (they are at ``links.recommendations``)."""
     draw = await panels.draw_of(db, panel)
     notice = await panels.current_privacy(db, panel)
     return {
@@ -400,7 +403,15 @@ async def panel_document(db: AsyncSession, panel: Panel, settings: Settings, url
             if draw is not None
             else None
         ),
-        "links": {"self": urls.api(f"/panels/{panel.slug}"), "page": urls.page(f"/panels/{panel.slug}")},
+        # The public page's rule (pb.panels.public.public_recommendations): final recommendations are public, the
+        # council's answers once published.
+        "recommendations_published": panel.recommendations_stage == Stage.FINAL,
+        "response_published_at": iso(panel.response_published_at),
+        "links": {
+            "self": urls.api(f"/panels/{panel.slug}"),
+            "page": urls.page(f"/panels/{panel.slug}"),
+            "recommendations": urls.api(f"/panels/{panel.slug}/recommendations"),
+        },
     }
 
 

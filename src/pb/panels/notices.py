@@ -23,6 +23,7 @@ from pb.i18n import N_
 from pb.mail import Mailer
 from pb.panels.models import Panel, PanelSelection, Registration
 from pb.panels.selection import registrations_by_id
+from pb.panels.services import PanelRefused
 from pb.panels.work_models import PanelMember
 from pb.settings import Settings
 
@@ -44,6 +45,60 @@ def new_join_token(secret_key: str, member: PanelMember) -> str:
     token = secrets.token_urlsafe(24)
     member.join_token_hash = join_token_hash(secret_key, token)
     return token
+
+
+JOIN_LINK_SUBJECT = N_("Your link to the citizens' panel's workspace")
+
+
+async def resend_join_link(
+    db: AsyncSession,
+    mailer: Mailer,
+    settings: Settings,
+    actor: User,
+    panel: Panel,
+    member: PanelMember,
+    address: str,
+) -> None:
+    """Emails a member who has not joined yet a new one-time link (the first was lost, or went to spam); the
+    earlier link stops working, since only the newest token's hash is kept. The email goes to the registration's
+    address in the registration's language, like the selection email."""
+    name = member.display_name or member.pseudonym
+    if not member.is_active:
+        raise PanelRefused(N_("%(name)s has dropped out of the panel."), name=name)
+    if member.user_id is not None:
+        raise PanelRefused(N_("%(name)s has already joined the workspace."), name=name)
+    registration = await db.get(Registration, member.registration_id) if member.registration_id else None
+    if registration is None or not registration.email:
+        raise PanelRefused(N_("pb has no email address for %(name)s: reach them another way."), name=name)
+    base = settings.base_url.rstrip("/")
+    earlier = member.join_token_hash
+    message = mailer.compose(
+        registration.email,
+        registration.language,
+        JOIN_LINK_SUBJECT,
+        "panels/email/join_link.txt",
+        name=registration.name,
+        panel=panel,
+        join_link=f"{base}/panels/{panel.slug}/join/{new_join_token(settings.secret_key, member)}",
+        panel_link=f"{base}/panels/{panel.slug}",
+    )
+    try:
+        await mailer.send(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not email member %s of panel %s a new join link", member.id, panel.id)
+        # The new token is not kept: the link already sent stays the one that works.
+        member.join_token_hash = earlier
+        raise PanelRefused(N_("The email could not be sent. Try again later.")) from None
+    record(
+        db,
+        actor=actor,
+        action="panel.join_link_resent",
+        object_type="panel",
+        object_id=panel.id,
+        after={"member_id": member.id},
+        client_address=address,
+    )
+    await db.commit()
 
 
 def outcome_of(rank: int | None, on_panel: bool, dropped: bool) -> str | None:

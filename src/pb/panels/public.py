@@ -24,6 +24,18 @@ class PublicRecommendation:
     response: CouncilResponse | None
 
 
+async def public_recommendations(db: AsyncSession, panel: Panel) -> list[PublicRecommendation]:
+    """The recommendations the public page (and the open data API) shows: none until the facilitators make them
+    final, and the council's answers only once published (OECD 2020 principle 2: answered publicly, item by item)."""
+    if panel.recommendations_stage != recommendations.Stage.FINAL:
+        return []
+    responses = await council.responses_of(db, panel) if panel.response_published_at else {}
+    return [
+        PublicRecommendation(item, recommendations.support_of(item), responses.get(item.id))
+        for item in await recommendations.recommendations_of(db, panel)
+    ]
+
+
 async def public_context(db: AsyncSession, panel: Panel) -> dict[str, Any]:
     selection = await drawn_selection(db, panel)
     named = list(
@@ -38,13 +50,7 @@ async def public_context(db: AsyncSession, panel: Panel) -> dict[str, Any]:
             .order_by(PanelMember.display_name)
         )
     )
-    items: list[PublicRecommendation] = []
-    if panel.recommendations_stage == recommendations.Stage.FINAL:
-        responses = await council.responses_of(db, panel) if panel.response_published_at else {}
-        items = [
-            PublicRecommendation(item, recommendations.support_of(item), responses.get(item.id))
-            for item in await recommendations.recommendations_of(db, panel)
-        ]
+    items = await public_recommendations(db, panel)
     return {
         "selection": selection,
         "composition": composition(panel, selection) if selection else [],

@@ -89,6 +89,23 @@ async def members_of(db: AsyncSession, panel: Panel, *, everyone: bool = False) 
     return list(await db.scalars(query.order_by(PanelMember.display_name, PanelMember.id)))
 
 
+async def member_of(db: AsyncSession, panel: Panel, member_id: int) -> PanelMember:
+    found = await db.get(PanelMember, member_id)
+    if found is None or found.panel_id != panel.id:
+        raise NotFoundException()
+    return found
+
+
+async def record_view(db: AsyncSession, seat: Seat, page: str, address: str, **details: object) -> None:
+    """A facilitator's look at a workspace page that shows the members' names, attendance or seats, logged as the
+    pool and selection pages log theirs (issue 8, Privacy: every access to the personal data is audit-logged).
+    Members' own views are not logged: they see each other as fellow members, not as data subjects."""
+    if not seat.is_facilitator:
+        return
+    _audit(db, seat, "panel.workspace_viewed", {"page": page, **details}, address)
+    await db.commit()
+
+
 # --- joining --------------------------------------------------------------------------------------------------
 
 

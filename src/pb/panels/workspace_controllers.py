@@ -17,8 +17,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.controllers import signed_in
+from pb.panels import notices, work_forms, workspace
 from pb.panels import recommendations as recs
-from pb.panels import work_forms, workspace
 from pb.panels.services import PanelRefused
 from pb.panels.work_models import PanelRecommendation
 from pb.panels.workspace import Seat
@@ -90,15 +90,25 @@ class WorkspaceController(Controller):
 
     # --- the workspace ---
 
-    async def _index(self, db: AsyncSession, seat: Seat, *, status: int = 200, **overrides: Any) -> Template:
+    async def _index(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        seat: Seat,
+        *,
+        status: int = 200,
+        **overrides: Any,
+    ) -> Template:
         recommendations = await recs.recommendations_of(db, seat.panel)
+        members = await workspace.members_of(db, seat.panel)
+        await workspace.record_view(db, seat, "workspace", client_address(request), members=len(members))
         context: dict[str, Any] = {
             "seat": seat,
             "panel": seat.panel,
             "sessions": await workspace.sessions_of(db, seat.panel),
             "materials": await workspace.materials_of(db, seat.panel),
             "hearings": await workspace.hearings_of(db, seat.panel),
-            "members": await workspace.members_of(db, seat.panel),
+            "members": members,
             "recommendations": [(item, recs.support_of(item)) for item in recommendations],
             "show_support": recs.may_see_support(seat, seat.panel),
             "stage_labels": recs.STAGE_LABELS,
@@ -119,7 +129,7 @@ class WorkspaceController(Controller):
     async def index(
         self, request: Request[Any, Any, Any], slug: FromPath[str], db: NamedDependency[AsyncSession]
     ) -> Template:
-        return await self._index(db, await self._seat(request, db, slug))
+        return await self._index(request, db, await self._seat(request, db, slug))
 
     @post("/workspace/sessions")
     async def add_session(
@@ -135,7 +145,7 @@ class WorkspaceController(Controller):
         data = await read_form(request)
         form, errors = work_forms.parse_session(data, _, services.settings.timezone)
         if form is None:
-            return await self._index(db, seat, status=422, session_form=data, session_errors=errors)
+            return await self._index(request, db, seat, status=422, session_form=data, session_errors=errors)
         session = await workspace.add_session(db, seat, form, client_address(request))
         flash(request, _("The session has been added."))
         return see_other(f"{_base(seat)}/sessions/{session.id}")
@@ -160,7 +170,7 @@ class WorkspaceController(Controller):
         session_ids = {item.id for item in await workspace.sessions_of(db, seat.panel)}
         form, media_type, errors = work_forms.parse_material(data, _, file_name, len(raw), session_ids)
         if form is None:
-            return await self._index(db, seat, status=422, material_form=data, material_errors=errors)
+            return await self._index(request, db, seat, status=422, material_form=data, material_errors=errors)
         await workspace.add_material(db, seat, form, file_name, media_type, raw, client_address(request))
         flash(request, _("The material has been added."))
         return see_other(f"{_base(seat)}#materials")
@@ -196,7 +206,7 @@ class WorkspaceController(Controller):
         session_ids = {item.id for item in await workspace.sessions_of(db, seat.panel)}
         form, errors = work_forms.parse_hearing(data, _, session_ids)
         if form is None:
-            return await self._index(db, seat, status=422, hearing_form=data, hearing_errors=errors)
+            return await self._index(request, db, seat, status=422, hearing_form=data, hearing_errors=errors)
         await workspace.add_hearing(db, seat, form, client_address(request))
         flash(request, _("The hearing has been recorded."))
         return see_other(f"{_base(seat)}#hearings")
@@ -231,13 +241,50 @@ class WorkspaceController(Controller):
         )
         return see_other(f"{_base(seat)}#members")
 
+    @post("/workspace/members/{member_id:int}/join-link")
+    async def resend_join_link(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        member_id: FromPath[int],
+        db: NamedDependency[AsyncSession],
+        services: NamedDependency[Services],
+    ) -> Redirect:
+        seat = await self._seat(request, db, slug)
+        workspace.require_facilitator(seat)
+        member = await workspace.member_of(db, seat.panel, member_id)
+        _ = translator(request)
+        try:
+            await notices.resend_join_link(
+                db, services.mailer, services.settings, seat.user, seat.panel, member, client_address(request)
+            )
+        except PanelRefused as refused:
+            flash(request, _refusal(refused, _), "error")
+        else:
+            flash(
+                request,
+                _("A new join link has been emailed to %(name)s. The earlier link no longer works.")
+                % {"name": member.display_name or member.pseudonym},
+            )
+        return see_other(f"{_base(seat)}#members")
+
     # --- sessions ---
 
     async def _session(
-        self, db: AsyncSession, seat: Seat, session_id: int, *, status: int = 200, **overrides: Any
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        seat: Seat,
+        session_id: int,
+        *,
+        status: int = 200,
+        **overrides: Any,
     ) -> Template:
         session = await workspace.session_of(db, seat.panel, session_id)
         members = await workspace.members_of(db, seat.panel, everyone=True)
+        await workspace.record_view(
+            db, seat, "session", client_address(request), session_id=session.id, members=len(members)
+        )
         context: dict[str, Any] = {
             "seat": seat,
             "panel": seat.panel,
@@ -264,7 +311,7 @@ class WorkspaceController(Controller):
         session_id: FromPath[int],
         db: NamedDependency[AsyncSession],
     ) -> Template:
-        return await self._session(db, await self._seat(request, db, slug), session_id)
+        return await self._session(request, db, await self._seat(request, db, slug), session_id)
 
     @post("/workspace/sessions/{session_id:int}/attendance")
     async def attendance(
@@ -303,7 +350,9 @@ class WorkspaceController(Controller):
             except PanelRefused as refused:
                 errors.add("tables", _refusal(refused, _))
         if errors:
-            return await self._session(db, seat, session.id, status=422, tables_form=data, tables_errors=errors)
+            return await self._session(
+                request, db, seat, session.id, status=422, tables_form=data, tables_errors=errors
+            )
         flash(request, _("The members have been seated at the tables."))
         return see_other(f"{_base(seat)}/sessions/{session.id}#tables")
 
@@ -322,7 +371,7 @@ class WorkspaceController(Controller):
         data = await read_form(request)
         notes, errors = work_forms.parse_notes(data, _)
         if errors:
-            return await self._session(db, seat, session.id, status=422, notes_form=data, notes_errors=errors)
+            return await self._session(request, db, seat, session.id, status=422, notes_form=data, notes_errors=errors)
         await workspace.save_notes(db, seat, session, notes, client_address(request))
         flash(request, _("The notes have been saved."))
         return see_other(f"{_base(seat)}/sessions/{session.id}#notes")
@@ -346,10 +395,11 @@ class WorkspaceController(Controller):
             else:
                 flash(request, _("The recommendation has been added."))
                 return see_other(f"{_base(seat)}/recommendations/{recommendation.id}")
-        return await self._index(db, seat, status=422, recommendation_form=data, recommendation_errors=errors)
+        return await self._index(request, db, seat, status=422, recommendation_form=data, recommendation_errors=errors)
 
     async def _recommendation(
         self,
+        request: Request[Any, Any, Any],
         db: AsyncSession,
         seat: Seat,
         recommendation: PanelRecommendation,
@@ -358,6 +408,9 @@ class WorkspaceController(Controller):
         **overrides: Any,
     ) -> Template:
         members = await workspace.members_of(db, seat.panel, everyone=True)
+        await workspace.record_view(
+            db, seat, "recommendation", client_address(request), recommendation_id=recommendation.id
+        )
         context: dict[str, Any] = {
             "seat": seat,
             "panel": seat.panel,
@@ -393,7 +446,7 @@ class WorkspaceController(Controller):
     ) -> Template:
         seat = await self._seat(request, db, slug)
         found = await recs.recommendation_of(db, seat.panel, recommendation_id)
-        return await self._recommendation(db, seat, found)
+        return await self._recommendation(request, db, seat, found)
 
     @post("/workspace/recommendations/{recommendation_id:int}/revise")
     async def revise(
@@ -417,7 +470,7 @@ class WorkspaceController(Controller):
             else:
                 flash(request, _("The new version has been saved."))
                 return see_other(f"{_base(seat)}/recommendations/{found.id}")
-        return await self._recommendation(db, seat, found, status=422, revise_form=data, revise_errors=errors)
+        return await self._recommendation(request, db, seat, found, status=422, revise_form=data, revise_errors=errors)
 
     @post("/workspace/recommendations/{recommendation_id:int}/comments")
     async def comment(
@@ -439,7 +492,9 @@ class WorkspaceController(Controller):
                 errors.add("comment", _refusal(refused, _))
             else:
                 return see_other(f"{_base(seat)}/recommendations/{found.id}#comments")
-        return await self._recommendation(db, seat, found, status=422, comment_form=data, comment_errors=errors)
+        return await self._recommendation(
+            request, db, seat, found, status=422, comment_form=data, comment_errors=errors
+        )
 
     @post("/workspace/recommendations/{recommendation_id:int}/vote")
     async def vote(
@@ -474,7 +529,7 @@ class WorkspaceController(Controller):
                 "panels/workspace/_vote.html", context=context, status_code=422 if errors else 200, headers=VARY
             )
         if errors:
-            return await self._recommendation(db, seat, found, status=422, vote_errors=errors)
+            return await self._recommendation(request, db, seat, found, status=422, vote_errors=errors)
         flash(request, _("Your vote has been saved."))
         return see_other(f"{_base(seat)}/recommendations/{found.id}#vote")
 
@@ -500,7 +555,9 @@ class WorkspaceController(Controller):
             else:
                 flash(request, _("The minority statement has been attached."))
                 return see_other(f"{_base(seat)}/recommendations/{found.id}#minority")
-        return await self._recommendation(db, seat, found, status=422, statement_form=data, statement_errors=errors)
+        return await self._recommendation(
+            request, db, seat, found, status=422, statement_form=data, statement_errors=errors
+        )
 
 
 def _extension(file_name: str) -> str:
