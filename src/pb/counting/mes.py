@@ -52,6 +52,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -87,8 +88,13 @@ class _Project:
     total_exact: Number
     # Position in `Prepared.projects`.
     slot: int = 0
+    # Columns (weighted points, 1.0) of the supporters: the poor's points and number in one matrix product.
+    points_and_ones: FloatArray = field(default_factory=lambda: np.zeros((0, 2)))
 
-    @property
+    def __post_init__(self) -> None:
+        self.points_and_ones = np.stack((self.weighted_points, np.ones(len(self.groups))), axis=1)
+
+    @cached_property
     def rich_rho(self) -> Fraction:
         """The exact affordability when every supporter pays in full: 1 / (total points)."""
         return Fraction(1, self.total_exact) if isinstance(self.total_exact, int) else 1 / Fraction(self.total_exact)
@@ -283,7 +289,7 @@ def _float_price(project: _Project, budgets: FloatArray, floor: float = 0.0, aff
     `floor` is a price the result cannot be below (an earlier price of the same run: budgets only shrink);
     `affordable` says the supporters' money is already known to exceed the cost by more than the margin.
     """
-    mine = budgets[project.groups]
+    mine = np.take(budgets, project.groups)
     if not affordable:
         available = float(np.dot(project.weights, mine))
         if available < project.cost_f * (1 - NEAR):
@@ -503,7 +509,7 @@ def mes_run(prepared: Prepared, endowment: Fraction, ties: TieOrder, *, against:
                     break
         project = remaining.pop(winner)
         levels.append(stale[winner])
-        before = budgets[project.groups]
+        before = np.take(budgets, project.groups)
         if exact is not None and exact.done == len(history) and not prices[winner].rich:
             # The exact budgets are current: keep them so, and take the float budgets from them.
             if winner_price is None:
@@ -553,6 +559,18 @@ def _batch_width(prepared: Prepared, wanted: int) -> int:
     return max(0, min(wanted, cap))
 
 
+def _first_width(prepared: Prepared) -> int:
+    """The width of the first batch after probes start failing: 8, or 64 where voter groups are few.
+
+    Where even the widest batch is within `_BATCH_CELLS` a batch column costs a small part of a run (Toulouse
+    2019, 807 groups: about a fifth at 64 columns), so a wide batch pays off at once; elsewhere (Toulouse 2022,
+    2,449 groups) probes between narrower batches do better, and batches start at 8 and double.
+    """
+    if _batch_width(prepared, _BATCH_WIDTHS[1]) == _BATCH_WIDTHS[1]:
+        return _BATCH_WIDTHS[1] // 4
+    return _BATCH_WIDTHS[0]
+
+
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -585,28 +603,40 @@ def _column_prices(
     if not todo.any():
         return prices, unaffordable, unsure, rich
     columns = np.flatnonzero(todo)
-    part = ratios[:, columns]
-    weighted_budgets = project.weights[:, None] * mine[:, columns]
-    known = floor[columns]
+    if len(columns) == width:
+        part, weighted_budgets, known = ratios, project.weights[:, None] * mine, floor
+    else:
+        part, weighted_budgets, known = ratios[:, columns], project.weights[:, None] * mine[:, columns], floor[columns]
     price = np.where(np.isfinite(known), np.maximum(known, everyone), everyone)
     result = np.full(len(columns), math.nan)
     open_ = np.ones(len(columns), dtype=np.bool_)
-    # The poor/rich fixed point of _float_price, one pass for all open columns at a time.
+    # The poor/rich fixed point of _float_price, one pass for all open columns at a time. The poor are held
+    # as 0.0/1.0 so that the sums are matrix products; one product gives their points and their number, and
+    # each pass's comparison is the next pass's set of poor.
+    poor = np.empty(part.shape)
+    np.less(part, price, out=poor, casting="unsafe")
+    points_and_ones = project.points_and_ones
+    poor_points, count = points_and_ones.T @ poor
     for _ in range(_POOR_RICH_PASSES):
-        poor = part < price
-        rich_points = project.total_points - project.weighted_points @ poor
+        rich_points = project.total_points - poor_points
         paid = np.einsum("ij,ij->j", weighted_budgets, poor)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            new_price = (project.cost_f - paid) / rich_points
+        # Columns without rich points (a 0 or negative divisor) fail just below.
+        new_price = np.divide(
+            project.cost_f - paid, rich_points, out=np.full(len(paid), math.inf), where=rich_points > 0
+        )
         failed = open_ & (rich_points <= 0)
         unsure[columns[failed]] = True
         open_ &= ~failed
-        settled = open_ & ((new_price <= price * (1 + 1e-15)) | ~np.any((part < new_price) & ~poor, axis=0))
+        np.less(part, new_price, out=poor, casting="unsafe")
+        poor_points, new_count = points_and_ones.T @ poor
+        # The poor only grow as the price rises: the same number of them is the same set, a fixed point.
+        settled = open_ & ((new_price <= price * (1 + 1e-15)) | (new_count == count))
         result[settled] = np.maximum(new_price[settled], price[settled])
         open_ &= ~settled
         if not open_.any():
             break
         price = np.where(open_, new_price, price)
+        count = new_count
     if open_.any():
         # equalshares.net's sort + cumulative sum, column by column of what is left (as _sorted_price).
         left = np.flatnonzero(open_)
@@ -635,6 +665,7 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
     an affordability within NEAR of a cost gives None: the caller recomputes it with `mes_run`, which settles
     those in exact arithmetic. The one near-tie settled here is the one between projects that every
     supporter can pay in full: their affordabilities are exactly 1 / (their total points), as in `_exact_rho`.
+    The list ends early, at the first endowment whose run clearly costs more than the budget.
     """
     election = prepared.election
     key = prepared.key(ties)
@@ -644,10 +675,18 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
     budgets = np.tile(np.array([float(e) for e in endowments], dtype=np.float64), (len(prepared.weights_exact), 1))
     # Column j of the arrays is endowment `alive[j]`; columns leave when their run ends or is given up.
     alive = np.arange(width)
-    chosen: list[list[int]] = [[] for _ in range(width)]
+    # Each round's winners (slots), by endowment, -1 where the column had left.
+    rounds: list[IntArray] = []
     given_up = np.zeros(width, dtype=np.bool_)
     # Cells whose exact budget is 0: the voter paid in full, clearly short of a price (as `zero` in mes_run).
     zero = np.zeros(budgets.shape, dtype=np.bool_)
+    # What each column has spent so far; `width` shrinks to just past the first column that overspends, since
+    # every completion ends at the first run that costs more than the budget (see `_outcomes`). In float, so
+    # only a column clearly over the budget counts (a sum of float costs is far within NEAR of the exact one).
+    free_cost: Number = sum((election.projects[i].cost for i in prepared.free), 0)
+    spent = np.full(width, float(free_cost))
+    costs = np.array([project.cost_f for project in projects])
+    over_budget = float(election.budget) * (1 + NEAR)
     # Affordability lower bounds (valid within a run: budgets only shrink), inf once funded or unaffordable.
     stale = np.repeat(np.array([1.0 / p.total_points for p in projects]).reshape(-1, 1), width, axis=1)
     while alive.size:
@@ -667,7 +706,7 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
                 continue
             project = projects[j]
             floor = stale[j] * project.cost_f
-            price, unaffordable, unsure, rich = _column_prices(project, budgets[project.groups], floor)
+            price, unaffordable, unsure, rich = _column_prices(project, np.take(budgets, project.groups, axis=0), floor)
             rich_now[j] = rich
             rho = price / project.cost_f
             # Where the project was wanted and the float cannot decide, the scalar run would go exact.
@@ -680,8 +719,17 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
         # A second project within NEAR of a column's best is a near-tie: exact arithmetic decides it there.
         candidates = np.isfinite(stale) & (stale <= best * (1 + NEAR))
         near = np.count_nonzero(candidates, axis=0)
+        # Near-ties between projects that every supporter can pay in full are settled by their total points
+        # alone, the same way in every column: settled once per round.
+        settled_rich: dict[tuple[int, ...], tuple[int, TieRecord | None]] = {}
         for column in np.flatnonzero((near > 1) & ~unsure_column):
-            tied_now = [int(j) for j in np.flatnonzero(candidates[:, column])]
+            tied_now = np.flatnonzero(candidates[:, column]).tolist()
+            all_rich = all(j in rich_now and rich_now[j][column] for j in tied_now)
+            if all_rich and tuple(tied_now) in settled_rich:
+                winner[column], record = settled_rich[tuple(tied_now)]
+                if record is not None:
+                    records[int(alive[column])].append(record)
+                continue
             exact_rho: dict[int, Fraction] = {}
             for j in tied_now:
                 value = None
@@ -700,47 +748,58 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
             lowest = min(exact_rho.values())
             tied = sorted((index for index, rho in exact_rho.items() if rho == lowest), key=key)
             winner[column] = next(j for j in tied_now if projects[j].index == tied[0])
+            record = None
             if len(tied) > 1:
                 run = int(alive[column])
-                records[run].append(
-                    TieRecord(
-                        len(prepared.free) + len(chosen[run]),
-                        tuple(election.projects[i].project_id for i in tied),
-                        election.projects[tied[0]].project_id,
-                        criterion(election, ties, tied[0], tied[1:]),
-                    )
+                # Every column alive has funded one project per round.
+                record = TieRecord(
+                    len(prepared.free) + len(rounds),
+                    tuple(election.projects[i].project_id for i in tied),
+                    election.projects[tied[0]].project_id,
+                    criterion(election, ties, tied[0], tied[1:]),
                 )
+                records[run].append(record)
+            if all_rich:
+                settled_rich[tuple(tied_now)] = (int(winner[column]), record)
         finished = ~unsure_column & (winner < 0)
         for j in np.unique(winner[~unsure_column & ~finished]):
             project = projects[j]
             in_it = np.flatnonzero((winner == j) & ~unsure_column)
             rows = project.groups
-            cells = rows if in_it.size == columns else np.ix_(rows, in_it)
-            mine = budgets[cells]
-            price = prices[j] if in_it.size == columns else prices[j][in_it]
+            every = in_it.size == columns
+            cells = rows if every else np.ix_(rows, in_it)
+            mine = np.take(budgets, rows, axis=0) if every else budgets[cells]
+            price = prices[j] if every else prices[j][in_it]
             ratios = mine if project.unit else mine / project.points[:, None]
             zero[cells] |= ratios < price * (1 - NEAR)
             budgets[cells] = np.maximum(mine - price[None, :] * project.points[:, None], 0.0)
             stale[j, in_it] = math.inf
-            for column in in_it:
-                chosen[alive[column]].append(project.index)
+        funded = ~unsure_column & ~finished
+        won = np.full(len(endowments), -1)
+        won[alive[funded]] = winner[funded]
+        rounds.append(won)
+        spent[alive[funded]] += costs[winner[funded]]
+        over = alive[funded][spent[alive[funded]] > over_budget]
+        if over.size:
+            width = min(width, int(over.min()) + 1)
         given_up[alive[unsure_column]] = True
-        keep = ~unsure_column & ~finished
+        keep = ~unsure_column & ~finished & (alive < width)
         if not keep.all():
             alive = alive[keep]
             budgets = budgets[:, keep]
             zero = zero[:, keep]
             stale = stale[:, keep]
     runs: list[Run | None] = []
-    free_cost: Number = sum((election.projects[i].cost for i in prepared.free), 0)
+    by_column = np.array(rounds, dtype=np.intp).T.tolist() if rounds else [[] for _ in endowments]
     for k in range(width):
         if given_up[k]:
             runs.append(None)
             continue
-        cost = free_cost + sum([election.projects[i].cost for i in chosen[k]], 0)
-        runs.append(Run(endowments[k], list(prepared.free) + chosen[k], cost, records[k]))
+        chosen = [projects[j].index for j in by_column[k] if j >= 0]
+        cost = free_cost + sum([election.projects[i].cost for i in chosen], 0)
+        runs.append(Run(endowments[k], list(prepared.free) + chosen, cost, records[k]))
     # Each column decided here counts as one MES run; those given up are counted when mes_run recomputes them.
-    prepared.runs += width - int(given_up.sum())
+    prepared.runs += width - int(given_up[:width].sum())
     return runs
 
 
@@ -803,7 +862,8 @@ def _outcomes(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, s
     the winners differ; a probe at distance 1 simply is the next run. Where probes
     keep failing (Toulouse: the order of selection changes at about every second step), the next endowments
     come from `_batch_runs`, in batches that double while that lasts, each column either decided in float
-    beyond every near-tie or recomputed by `mes_run`.
+    beyond every near-tie or recomputed by `mes_run`. Every completion stops at the first run that costs more
+    than the budget, so a batch computes no endowment beyond such a run.
     """
     if not skip:
         for offset in range(limit):
@@ -814,7 +874,7 @@ def _outcomes(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, s
     endowment, left = start, limit
     run = mes_run(prepared, endowment, ties)
     yield run
-    reach, width, misses = 1, _BATCH_WIDTHS[0], 0
+    reach, width, misses = 1, _first_width(prepared), 0
     # The endowment of the last probe that met a different outcome, while it is still ahead.
     ceiling: Fraction | None = None
     while left > 1:
@@ -830,7 +890,7 @@ def _outcomes(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, s
             if probe.margin == -math.inf and distance > 1:
                 ceiling = endowment + distance
         elif distance >= _LONG_STRETCH:
-            misses, width = 0, _BATCH_WIDTHS[0]
+            misses, width = 0, _first_width(prepared)
         if not probe.certified and distance > 1:
             continue
         yield probe
@@ -840,9 +900,11 @@ def _outcomes(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, s
         batch = _batch_width(prepared, min(width, left - 1)) if misses >= _LONG_STRETCH else 0
         if batch <= 0:
             continue
-        for offset, column in enumerate(_batch_runs(prepared, endowment + 1, batch, ties)):
+        # A batch ends early at a run that overspends: the completion ends there.
+        columns = _batch_runs(prepared, endowment + 1, batch, ties)
+        for offset, column in enumerate(columns):
             yield column or mes_run(prepared, endowment + 1 + offset, ties)
-        endowment, left = endowment + 1 + batch, left - 1 - batch
+        endowment, left = endowment + 1 + len(columns), left - 1 - len(columns)
         width = min(2 * width, _BATCH_WIDTHS[1])
         if left <= 0:
             return
