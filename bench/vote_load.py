@@ -554,6 +554,9 @@ def main() -> None:
             found = asyncio.run(
                 measure(f"http://127.0.0.1:{port}", plan, arguments.concurrency, arguments.healthz, also_at)
             )
+        except BaseException:
+            print("the server's log ends:\n" + log.read_text()[-4000:], file=sys.stderr)
+            raise
         finally:
             stop_server(server)
         errors = [line for line in log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
