@@ -559,7 +559,11 @@ def main() -> None:
             raise
         finally:
             stop_server(server)
+        kept = ROOT / "var" / "vote_load-server.log"
+        kept.parent.mkdir(exist_ok=True)
+        kept.write_text(log.read_text())
         errors = [line for line in log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+    print(f"the server's log: {kept.relative_to(ROOT)}")
     records, ballots = count_stored(arguments.database)
     ms = 1000
     ratio = found["ballots_per_second"] / found["health_per_second"]
