@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from pb.accounts.models import User
-from pb.db import Base, make_sync_engine, utcnow
+from pb.db import utcnow
 from pb.processes.models import Process
 from pb.proposals.models import ProposalStatus
 from pb.results.models import JobStatus, ResultRecord, StabilityRun
@@ -25,6 +25,7 @@ from pb.results.stability import stability_of_file
 from pb.review.models import Feasibility, Review
 from pb.settings import Settings
 from pb.voting.models import VoterRecord
+from tests.conftest import empty_postgresql_database
 from tests.results.support import cast_ballots, compute, ended_round
 from tests.review.support import make_proposal, mark_feasible
 from tests.voting_support import budgets, district
@@ -51,11 +52,7 @@ CENTRAL_BALLOTS = ((("Penkit",), 6), (("Valaistus",), 3), (("Penkit", "Valaistus
 def fresh_database(template_url: str, folder: Path) -> str:
     """An empty migrated database of its own: a copy of the SQLite template, or the PostgreSQL one emptied."""
     if template_url.startswith("postgresql"):
-        engine = make_sync_engine(template_url)
-        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        engine.dispose()
+        empty_postgresql_database(template_url)
         return template_url
     target = folder / "outcome.db"
     shutil.copyfile(Path(template_url.removeprefix("sqlite:///")), target)

@@ -254,6 +254,7 @@ def test_safe_methods_are_never_checked(client: FormClient) -> None:
         assert response.status_code in {200, 204}, method
 
 
+@pytest.mark.own_app
 def test_a_cookie_set_by_any_handler_is_dropped_and_logged(
     app: PbApp, client: FormClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -275,6 +276,7 @@ def test_a_cookie_set_by_any_handler_is_dropped_and_logged(
     assert len([record for record in caplog.records if "dropped a cookie" in record.getMessage()]) == 2
 
 
+@pytest.mark.own_app
 def test_the_open_data_api_never_sees_or_starts_a_session(app: PbApp, client: FormClient) -> None:
     @get("/api/test-only/echo", sync_to_thread=False)
     def echo(request: Request[Any, Any, Any]) -> dict[str, bool]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from litestar import get
 
 from pb.accounts.models import User
@@ -22,6 +23,7 @@ def assert_security_headers(headers: dict[str, str] | object) -> None:
     assert headers["referrer-policy"] == "same-origin"  # type: ignore[index]
 
 
+@pytest.mark.own_app
 def test_every_kind_of_response_carries_the_security_headers(app: PbApp, client: FormClient) -> None:
     @get("/test-only/boom", sync_to_thread=False)
     def boom() -> str:
@@ -37,6 +39,7 @@ def test_every_kind_of_response_carries_the_security_headers(app: PbApp, client:
     assert_security_headers(not_allowed.headers)
 
 
+@pytest.mark.own_app
 def test_error_pages_are_friendly_and_in_the_visitors_language(app: PbApp, client: FormClient) -> None:
     @get("/test-only/boom", sync_to_thread=False)
     def boom() -> str:

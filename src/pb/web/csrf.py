@@ -110,14 +110,12 @@ class CSRFMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     exclude_opt_key = EXCLUDE_OPT_KEY
 
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if scope["method"] in SAFE_METHODS:  # type: ignore[typeddict-item]
             await next_app(scope, receive, send)
             return
-        if is_cross_site(scope, self.base_url):
+        # The site's own address, from the settings the app was configured with (pb.app.configure_app).
+        if is_cross_site(scope, scope["litestar_app"].state.settings.base_url):
             raise PermissionDeniedException(f"{REFUSED}: cross-site request")
         expected = scope.get("state", {}).get(EXPECTED_STATE_KEY)
         if not tokens_match(expected, _header(scope, HEADER.encode())):
