@@ -10,14 +10,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.support import LANGUAGES, RunningApp, assert_no_axe_violations
+from tests.browser.support import LANGUAGES, BrowserProblems, RunningApp, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,38 @@ class PbLinks:
     invitation: str
     review_process: str
     admin_process: str
+
+
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def reused_page(browser: Any, app: RunningApp) -> Iterator[tuple[Any, BrowserProblems]]:
+    """One browser tab for all the page checks below, watched for script errors and CSP violations.
+
+    Opening a new context and tab for each of the ~700 checks cost about 0.2 s apiece; the checks need no more
+    isolation than a visitor who signs out between pages gets: ``page`` below empties the cookie jar (the session
+    is all pb keeps in the browser) and starts from a blank document.
+    """
+    context = browser.new_context(base_url=app.base_url, viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    problems = BrowserProblems()
+    problems.watch(tab)
+    yield tab, problems
+    context.close()
+
+
+@pytest.fixture
+def page(reused_page: tuple[Any, BrowserProblems], app: RunningApp) -> Iterator[Any]:
+    tab, problems = reused_page
+    tab.goto("about:blank")
+    tab.context.clear_cookies()
+    tab.set_viewport_size(VIEWPORT)
+    problems.messages.clear()
+    yield tab
+    # As for every browser test (tests/browser/conftest.py): the pages ran without script errors or CSP violations.
+    assert not problems.messages, app.explain("\n".join(problems.messages))
 
 
 @pytest.fixture(scope="package")
