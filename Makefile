@@ -27,22 +27,10 @@ run: $(INSTALLED)
 	$(BIN)/pb run --host $(HOST) --port $(PORT)
 
 ## The whole test suite: on SQLite and, when it answers at $(PG_TEST_URL), on PostgreSQL at the same time
-## (two processes side by side; their output goes to var/test-sqlite.log and var/test-postgres.log)
+## (two processes side by side; their output goes to var/test-sqlite.log and var/test-postgres.log).
+## WITH_CONFORMANCE=1 adds the conformance suites over ../shared to the SQLite lane (.ci/run sets it).
 test: $(INSTALLED) node_modules/.installed
-	@mkdir -p var
-	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' '$(PG_TEST_URL)' 2>/dev/null; then \
-		echo "running the suite on SQLite and on PostgreSQL side by side; logs: var/test-sqlite.log, var/test-postgres.log"; \
-		$(MAKE) --no-print-directory test-postgres >var/test-postgres.log 2>&1 & postgres_pid=$$!; \
-		$(MAKE) --no-print-directory test-sqlite >var/test-sqlite.log 2>&1; sqlite=$$?; \
-		wait $$postgres_pid; postgres=$$?; \
-		for run in sqlite postgres; do \
-			echo "=== $$run ==="; \
-			if [ "$$( [ $$run = sqlite ] && echo $$sqlite || echo $$postgres )" = 0 ]; then tail -n 3 var/test-$$run.log; \
-			else tail -n 300 var/test-$$run.log; fi; \
-		done; \
-		[ $$sqlite = 0 ] && [ $$postgres = 0 ]; \
-	elif [ "$$PB_REQUIRE_SERVICES" = "1" ]; then echo "PostgreSQL is required but not reachable at $(PG_TEST_URL)"; exit 1; \
-	else $(MAKE) --no-print-directory test-sqlite; echo "SKIPPED the PostgreSQL run: no server at $(PG_TEST_URL)"; fi
+	@PG_TEST_URL='$(PG_TEST_URL)' ./scripts/run-tests.sh
 
 test-sqlite: $(INSTALLED)
 	$(BIN)/pytest -m "not conformance" -p no:cacheprovider
