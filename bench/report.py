@@ -398,6 +398,7 @@ def main() -> None:
         )
         if (work / "report-bench.db").exists():
             print(f"  reusing the round already in {work} (delete it to build anew)")
+            upgrade(url)  # a round kept by an older pb gets the newer schema, as `pb db upgrade` would give it
         else:
             started = time.perf_counter()
             build(url, arguments.projects, arguments.voters, arguments.districts)

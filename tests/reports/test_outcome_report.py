@@ -203,6 +203,8 @@ def test_the_stored_stability_run_is_shown_and_a_missing_one_is_said_to_be_missi
         assert f"{title} " in citywide
         assert f"{wins} / 200" in citywide
     assert run.seed in citywide
+    # The figures are a column of the table of projects, not a second table of every project.
+    assert "Won in resamples" in citywide and "Won in resamples" not in central
     assert "The stability of this result has not been computed." in central
     assert "The stability of this result has not been computed." not in citywide
 

@@ -19,6 +19,7 @@ from pb.counting.pabulib import ballot_digest, parse_pabulib
 from pb.counting.rules import CLI_NAMES, count
 from pb.processes.models import BallotFormat
 from pb.results import explain
+from pb.results import services as results
 from pb.results.models import PublishedRecordChanged, ResultLot, ResultRecord
 from pb.results.services import ResultRefused, lot_order
 from pb.settings import Settings
@@ -230,6 +231,28 @@ async def test_cumulative_ballots_are_counted_as_points(db: Session, settings: S
         "left_before_cents": 20_000_000,
         "state": "funded",
     }
+
+
+async def test_the_record_keeps_each_projects_voters_and_points_as_its_ballots_file_gives_them(
+    db: Session, settings: Settings
+) -> None:
+    process = ended_round(db)
+    _, central = budgets(process)
+    central.ballot_format, central.points_total, central.points_per_project = BallotFormat.CUMULATIVE, 5, 5
+    db.commit()
+    ids = project_ids(db, central)
+    add_ballot(db, central, {ids["Penkit"]: 1, ids["Valaistus"]: 4})
+    add_ballot(db, central, {ids["Penkit"]: 5})
+
+    record = await compute(settings, process.id, central.id, "greedy")
+
+    # Stored when counted, so pages and reports need not parse the ballots file again.
+    assert record.tallies == {str(ids["Penkit"]): [2, 6], str(ids["Valaistus"]): [1, 4]}
+    stored = results.tallies(record)
+    assert stored == ({ids["Penkit"]: 2, ids["Valaistus"]: 1}, {ids["Penkit"]: 6, ids["Valaistus"]: 4})
+    # A record counted before pb stored tallies (migration 0011) gets the same figures from its ballots file.
+    record.tallies = None
+    assert results.tallies(record) == stored
 
 
 async def test_ranked_ballots_are_written_in_rank_order_and_scored_by_the_krakow_convention(

@@ -226,6 +226,8 @@ class ProjectOutcome:
     funded: bool
     # 1-based position in the order the rule selected the funded projects; 0 when not funded.
     position: int
+    # The stability run's figures for the project ("183 / 200 (92 %)"), or None without a run.
+    resamples_won: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,10 +242,12 @@ class RuleComparison:
 
 @dataclass(frozen=True)
 class StabilityLine:
+    project_id: int
     title: str
     funded: bool
     wins: int
     share: str
+    won: str  # "183 / 200 (92 %)", as the table of projects shows it
 
 
 @dataclass(frozen=True)
@@ -694,6 +698,10 @@ async def _budget_outcome(
     funded = {project_id: position for position, project_id in enumerate(record.selected, 1)}
     uses_points = budget.ballot_format in (BallotFormat.CUMULATIVE, BallotFormat.RANKED)
     measure = points if uses_points else voters
+    stability = _stability(await results.stability_for(db, record.id), f"stability-{budget.id}", language)
+    # The stability figures go into the table of projects, as a column, rather than a second table of every
+    # project: a 640-project ballot would otherwise fill twice the pages (and double WeasyPrint's time).
+    won = {} if stability is None else {line.project_id: line.won for line in stability.lines}
     # As on the results page: the funded projects first, then by votes (or points), most first.
     ordered = sorted(projects, key=lambda project: (project.id not in funded, -measure.get(project.id, 0), project.id))
     lines = tuple(
@@ -704,6 +712,7 @@ async def _budget_outcome(
             project.cost_cents,
             project.id in funded,
             funded.get(project.id, 0),
+            won.get(project.id),
         )
         for project in ordered
     )
@@ -742,18 +751,21 @@ async def _budget_outcome(
         projects=lines,
         chart=chart,
         comparison=_comparison(record, projects, language),
-        stability=_stability(await results.stability_for(db, record.id), f"stability-{budget.id}", language),
+        stability=stability,
         integrity=_integrity(process, budget, record, settings),
     )
 
 
 def _tallies(record: ResultRecord, folder: Path) -> tuple[dict[int, int], dict[int, int]]:
-    """``results.tallies(record)``, kept in ``folder`` under the SHA-256 of the ballots file and pb's version.
+    """``results.tallies(record)``. A record counted before pb stored its tallies has them kept in ``folder``, under
+    the SHA-256 of the ballots file and pb's version.
 
     The tallies are a function of the ballots file alone, and reading it is most of the gathering of a large
     round (100,000 ballots: seconds), so every later report of the same record (another language, the other
     variant, the cache check of a second download) reads a small JSON file instead.
     """
+    if record.tallies is not None:  # stored when the record was counted (migration 0011)
+        return results.tallies(record)
     hasher = hashlib.sha256(f"{pb.__version__}\0".encode())
     hasher.update(record.ballots_file.encode("utf-8"))
     path = folder / f"{hasher.hexdigest()}.json"
@@ -791,7 +803,16 @@ def _stability(summary: results.StabilitySummary | None, chart_id: str, language
 
     # Most stable first (pb.results.services orders them so); the drawing shows the first CHART_BARS.
     lines = tuple(
-        StabilityLine(project.name, project.selected, project.wins, share(project.wins)) for project in summary.projects
+        StabilityLine(
+            int(project.project_id),
+            project.name,
+            project.selected,
+            project.wins,
+            share(project.wins),
+            f"{i18n.format_number(project.wins, language)} / {i18n.format_number(summary.resamples, language)}"
+            f" ({share(project.wins)})",
+        )
+        for project in summary.projects
     )
     if len(lines) > CHART_BARS:
         title = _("Share of the %(count)s resamples won: the %(shown)s projects that won most often") % {

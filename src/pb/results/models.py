@@ -87,6 +87,9 @@ class ResultRecord(Base):
     # Ballot project ids in the order the rule selected them.
     selected: Mapped[list[int]] = mapped_column(JSON)
     total_cost_cents: Mapped[int] = mapped_column(BigInteger)
+    # Ballot project id (as text) -> [voters who chose it, points], from the counted election, so pages and reports
+    # need not parse the ballots file again. None for records counted before pb stored them (migration 0011).
+    tallies: Mapped[dict[str, list[int]] | None] = mapped_column(JSON)
     # MES: the final per-voter endowment as an exact fraction ("1399/3"), and how many MES runs it took.
     endowment: Mapped[str | None] = mapped_column(String(80))
     mes_runs: Mapped[int] = mapped_column(default=0)

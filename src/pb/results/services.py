@@ -402,6 +402,7 @@ async def compute_result(
         voters=len(ballots),
         selected=[int(project_id) for project_id in outcome.selected],
         total_cost_cents=explain.cents(outcome.total_cost),
+        tallies=tallies_of(counted.election),
         endowment=None if outcome.endowment is None else str(outcome.endowment),
         mes_runs=outcome.mes_runs,
         ties=[
@@ -530,14 +531,25 @@ async def user_names(db: AsyncSession, ids: Iterable[int | None]) -> dict[int, s
 
 def tallies(record: ResultRecord) -> tuple[dict[int, int], dict[int, int]]:
     """Project id -> voters who chose it, and -> points (equal to voters for approval ballots; for ranked
-    ballots the `max_length - position` points the engine used), read from the record's own ballots file."""
-    data = parse_pabulib(record.ballots_file)
-    election = Election.from_pabulib(data)
+    ballots the `max_length - position` points the engine used): as stored with the record when it was counted,
+    or, for a record counted before pb stored them, read from the record's own ballots file."""
+    if record.tallies is not None:
+        return (
+            {int(project_id): pair[0] for project_id, pair in record.tallies.items()},
+            {int(project_id): pair[1] for project_id, pair in record.tallies.items()},
+        )
+    stored = tallies_of(Election.from_pabulib(parse_pabulib(record.ballots_file)))
+    return (
+        {int(project_id): pair[0] for project_id, pair in stored.items()},
+        {int(project_id): pair[1] for project_id, pair in stored.items()},
+    )
+
+
+def tallies_of(election: Election) -> dict[str, list[int]]:
+    """What ``ResultRecord.tallies`` stores: ballot project id -> [voters, points] in the counted election."""
     supporters = election.supporters()
     scores = election.scores()
-    voters = {int(project.project_id): supporters[i] for i, project in enumerate(election.projects)}
-    points = {int(project.project_id): int(scores[i]) for i, project in enumerate(election.projects)}
-    return voters, points
+    return {project.project_id: [int(supporters[i]), int(scores[i])] for i, project in enumerate(election.projects)}
 
 
 # --- turnout ---------------------------------------------------------------------------------------------------
