@@ -244,9 +244,7 @@ class RuleComparison:
 class StabilityLine:
     project_id: int
     title: str
-    funded: bool
     wins: int
-    share: str
     won: str  # "183 / 200 (92 %)", as the table of projects shows it
 
 
@@ -806,9 +804,7 @@ def _stability(summary: results.StabilitySummary | None, chart_id: str, language
         StabilityLine(
             int(project.project_id),
             project.name,
-            project.selected,
             project.wins,
-            share(project.wins),
             f"{i18n.format_number(project.wins, language)} / {i18n.format_number(summary.resamples, language)}"
             f" ({share(project.wins)})",
         )

@@ -533,12 +533,9 @@ def tallies(record: ResultRecord) -> tuple[dict[int, int], dict[int, int]]:
     """Project id -> voters who chose it, and -> points (equal to voters for approval ballots; for ranked
     ballots the `max_length - position` points the engine used): as stored with the record when it was counted,
     or, for a record counted before pb stored them, read from the record's own ballots file."""
-    if record.tallies is not None:
-        return (
-            {int(project_id): pair[0] for project_id, pair in record.tallies.items()},
-            {int(project_id): pair[1] for project_id, pair in record.tallies.items()},
-        )
-    stored = tallies_of(Election.from_pabulib(parse_pabulib(record.ballots_file)))
+    stored = record.tallies
+    if stored is None:
+        stored = tallies_of(Election.from_pabulib(parse_pabulib(record.ballots_file)))
     return (
         {int(project_id): pair[0] for project_id, pair in stored.items()},
         {int(project_id): pair[1] for project_id, pair in stored.items()},
