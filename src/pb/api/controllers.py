@@ -174,8 +174,8 @@ async def rate_limit(request: Request[Any, Any, Any]) -> Response[bytes] | None:
             request,
             429,
             f"Too many requests: at most {API_LIMIT.per_address} in {API_LIMIT.window_seconds // 60} minutes.",
-            # The counters do not say when their window started, so the whole window is the safe wait.
-            headers={"Retry-After": str(API_LIMIT.window_seconds)},
+            # When the address's window ends, so a well-behaved client waits no longer than it must.
+            headers={"Retry-After": str(await services.throttle.retry_after(API_LIMIT, address, address))},
         )
     await services.throttle.record(API_LIMIT, address, address)
     return None

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,17 +22,20 @@ class CounterBackend(Protocol):
 
     async def count(self, key: str) -> int: ...
 
+    async def seconds_left(self, key: str) -> int: ...
+
     async def reset(self, key: str) -> None: ...
 
 
 class MemoryCounters:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._counts: dict[str, tuple[int, float]] = {}
         self._lock = asyncio.Lock()
+        self.clock = clock
 
     async def hit(self, key: str, window_seconds: int) -> int:
         async with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             count, expires = self._counts.get(key, (0, now + window_seconds))
             if expires <= now:
                 count, expires = 0, now + window_seconds
@@ -39,7 +44,12 @@ class MemoryCounters:
 
     async def count(self, key: str) -> int:
         count, expires = self._counts.get(key, (0, 0.0))
-        return count if expires > time.monotonic() else 0
+        return count if expires > self.clock() else 0
+
+    async def seconds_left(self, key: str) -> int:
+        """Whole seconds until the counter's window ends (0 when there is no counter)."""
+        _, expires = self._counts.get(key, (0, 0.0))
+        return max(0, math.ceil(expires - self.clock()))
 
     async def reset(self, key: str) -> None:
         async with self._lock:
@@ -60,6 +70,10 @@ class RedisCounters:
     async def count(self, key: str) -> int:
         value = await self.redis.get(key)
         return int(value) if value is not None else 0
+
+    async def seconds_left(self, key: str) -> int:
+        # TTL is -2 for a missing key and -1 for one without expiry (never set here: EXPIRE runs with INCR).
+        return max(0, int(await self.redis.ttl(key)))
 
     async def reset(self, key: str) -> None:
         await self.redis.delete(key)
@@ -93,6 +107,17 @@ class Throttle:
             await self.backend.count(account_key) >= limit.per_account
             or await self.backend.count(address_key) >= limit.per_address
         )
+
+    async def retry_after(self, limit: Limit, account: str, address: str) -> int:
+        """Seconds until a blocked request would be let through: the end of the window of each counter at its
+        limit, the later of the two, and at least 1 (RFC 9110 10.2.3: Retry-After in whole seconds)."""
+        account_key, address_key = self._keys(limit, account, address)
+        waits = [0]
+        if await self.backend.count(account_key) >= limit.per_account:
+            waits.append(await self.backend.seconds_left(account_key))
+        if await self.backend.count(address_key) >= limit.per_address:
+            waits.append(await self.backend.seconds_left(address_key))
+        return max(1, *waits)
 
     async def record(self, limit: Limit, account: str, address: str) -> None:
         account_key, address_key = self._keys(limit, account, address)
