@@ -264,8 +264,6 @@ def reference_loop_seconds() -> float:
 
 
 def time_in_process(settings: Settings, renderer: ReportRenderer, variant: outcome.VariantName) -> Timing:
-    # Cold: without the tallies an earlier report of the same records kept (pb.reports.outcome._tallies).
-    shutil.rmtree(settings.report_cache_dir / "tallies", ignore_errors=True)
     start = clocks()
     document = asyncio.run(gather(settings, variant))
     gathered = since(start)
@@ -318,7 +316,7 @@ def summary(values: list[float]) -> str:
 
 
 def measure_server(settings: Settings, work: Path) -> None:
-    # The first download must lay the report out: no PDF or tallies from an earlier run (--keep).
+    # The first download must lay the report out: no PDF from an earlier run (--keep).
     shutil.rmtree(work / "server-reports", ignore_errors=True)
     port = free_port()
     environment = {
@@ -371,7 +369,7 @@ def measure_server(settings: Settings, work: Path) -> None:
             f"p95 {sorted(during)[round(0.95 * (len(during) - 1))] / sorted(idle)[round(0.95 * (len(idle) - 1))]:.2f}×"
         )
         print(f"  first public download (gathered and laid out in a worker process): {timings['first']:.1f} s")
-        print(f"  second download (gathered again, tallies kept, the PDF from the cache): {timings['cached']:.1f} s")
+        print(f"  second download (gathered again, the PDF from the cache): {timings['cached']:.1f} s")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,7 +3,6 @@ the open data API publishes them (the visibility rules are in pb.api.services' d
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,23 +17,6 @@ from pb.processes.models import Budget, Process, Project
 from pb.results import services as results
 from pb.results.models import Implementation, ImplementationNote, RecordStatus, ResultRecord
 from pb.voting.models import Ballot, BallotStatus
-
-# Published records never change (pb.results.models refuses it), so their tallies are kept once computed:
-# parsing a large ballots file for every request would be the API's most expensive step.
-_TALLIES: OrderedDict[tuple[int, str], tuple[dict[int, int], dict[int, int]]] = OrderedDict()
-_TALLIES_KEPT = 64
-
-
-def tallies(record: ResultRecord) -> tuple[dict[int, int], dict[int, int]]:
-    if record.status != RecordStatus.PUBLISHED:
-        return results.tallies(record)
-    key = (record.id, record.file_digest)
-    found = _TALLIES.get(key)
-    if found is None:
-        found = _TALLIES[key] = results.tallies(record)
-        while len(_TALLIES) > _TALLIES_KEPT:
-            _TALLIES.popitem(last=False)
-    return found
 
 
 async def current_records(db: AsyncSession, budget_ids: set[int]) -> dict[int, ResultRecord]:
@@ -77,7 +59,7 @@ async def project_documents(db: AsyncSession, rows: Sequence[ProjectRow], urls: 
         result = None
         status = ProjectStatus.ON_BALLOT
         if record is not None:
-            voters, points = tallies(record)
+            voters, points = results.tallies(record)
             funded = project.id in record.selected
             status = ProjectStatus.FUNDED if funded else ProjectStatus.NOT_FUNDED
             result = {
@@ -161,7 +143,7 @@ async def record_document(
     document = results.record_document(
         process, budget, record, staff.get(record.computed_by_id or 0), staff.get(record.published_by_id or 0)
     )
-    voters, points = tallies(record)
+    voters, points = results.tallies(record)
     funded = {project_id: position for position, project_id in enumerate(record.selected, 1)}
     projects = await db.scalars(select(Project).where(Project.budget_id == budget.id).order_by(Project.id))
     document["projects"] = [

@@ -23,15 +23,10 @@ web runs it in a worker process, the command line in its own.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 import anyio.to_thread
@@ -691,8 +686,9 @@ async def _budget_outcome(
     if record is None:
         return BudgetOutcome(budget.id, name, budget.amount_cents, ballot_format, published=False)
     projects = await voting.projects_of(db, budget)
-    # Parsing a large ballots file is CPU work (50,000 ballots: a second): off the event loop.
-    voters, points = await anyio.to_thread.run_sync(_tallies, record, settings.report_cache_dir / "tallies")
+    # Stored with the record; one counted before migration 0011 has its ballots file parsed, which is CPU work
+    # (50,000 ballots: a second), so off the event loop.
+    voters, points = await anyio.to_thread.run_sync(results.tallies, record)
     funded = {project_id: position for position, project_id in enumerate(record.selected, 1)}
     uses_points = budget.ballot_format in (BallotFormat.CUMULATIVE, BallotFormat.RANKED)
     measure = points if uses_points else voters
@@ -752,40 +748,6 @@ async def _budget_outcome(
         stability=stability,
         integrity=_integrity(process, budget, record, settings),
     )
-
-
-def _tallies(record: ResultRecord, folder: Path) -> tuple[dict[int, int], dict[int, int]]:
-    """``results.tallies(record)``. A record counted before pb stored its tallies has them kept in ``folder``, under
-    the SHA-256 of the ballots file and pb's version.
-
-    The tallies are a function of the ballots file alone, and reading it is most of the gathering of a large
-    round (100,000 ballots: seconds), so every later report of the same record (another language, the other
-    variant, the cache check of a second download) reads a small JSON file instead.
-    """
-    if record.tallies is not None:  # stored when the record was counted (migration 0011)
-        return results.tallies(record)
-    hasher = hashlib.sha256(f"{pb.__version__}\0".encode())
-    hasher.update(record.ballots_file.encode("utf-8"))
-    path = folder / f"{hasher.hexdigest()}.json"
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        return (
-            {int(key): int(value) for key, value in stored["voters"].items()},
-            {int(key): int(value) for key, value in stored["points"].items()},
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass  # not there yet (or unreadable): count again
-    voters, points = results.tallies(record)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # Written to a temporary file and renamed, so another process never reads half of it.
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"voters": voters, "points": points}, file)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only cache folder only costs time
-    return voters, points
 
 
 def _stability(summary: results.StabilitySummary | None, chart_id: str, language: str) -> StabilityView | None:
