@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session
 
 from pb.accounts.models import User
 from pb.app import create_app
 from pb.db import Base
+from pb.experts.models import RegistrySettings
 from pb.privacy import accessibility
 from pb.privacy.deletion import STEPS
 from pb.privacy.retention import CATEGORIES, NOT_PERSONAL
@@ -43,6 +45,17 @@ def test_the_notice_describes_every_category_with_the_periods_the_code_uses(sett
     assert "a password-reset link for 60 minutes" in page and "works for 72 hours" in page
     assert "No retention period has been set yet" in page
     assert "Act on Information Management in Public Administration 906/2019, section 17" in page
+
+
+def test_the_notice_names_the_expert_registrys_periods_that_retention_applies(client: FormClient, db: Session) -> None:
+    assert "fee lines 6 years from the end of the year" in client.get("/privacy?lang=en").text
+    # The registry's settings page saves these; pb.experts.retention.apply_retention deletes by them.
+    db.add(RegistrySettings(lapsed_retention_days=45, input_retention_days=200, ledger_retention_years=7))
+    db.commit()
+    page = client.get("/privacy?lang=en").text
+    assert "and 45 days after it ends without being renewed" in page
+    assert "until 200 days after the assignment closes" in page
+    assert "fee lines 7 years from the end of the year" in page
 
 
 def test_the_statement_names_the_standard_the_checks_the_limits_and_the_authority(client: FormClient) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pb.accounts.controllers import end_session, signed_in
 from pb.comments.models import Comment
 from pb.db import utcnow
+from pb.experts.services import registry_settings
 from pb.i18n import N_
 from pb.privacy import accessibility, forms
 from pb.privacy.deletion import ContentChoice, StaffAccount, delete_account, password_matches
@@ -45,14 +46,15 @@ class PrivacyPages(Controller):
     include_in_schema = False
 
     @get("/privacy", name="privacy")
-    async def notice(self, services: NamedDependency[Services]) -> Template:
+    async def notice(self, db: NamedDependency[AsyncSession], services: NamedDependency[Services]) -> Template:
         return page(
             "privacy/notice.html",
             categories=CATEGORIES,
             basis_texts=BASIS_TEXTS,
             fate_texts=FATE_TEXTS,
             period_texts=PERIOD_TEXTS,
-            periods=period_values(services.settings),
+            # The periods the code runs with, so that the notice cannot promise another (issue 7).
+            periods=period_values(services.settings, await registry_settings(db)),
             contact=feedback_address(services),
         )
 
@@ -95,7 +97,7 @@ class OwnDataController(Controller):
         self, request: Request[Any, Any, Any], db: NamedDependency[AsyncSession], services: NamedDependency[Services]
     ) -> Response[bytes]:
         user = signed_in(request)
-        export = await build_export(db, services.settings, user, language_of(request))
+        export = await build_export(db, services.settings, user, language_of(request), client_address(request))
         body = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
         filename = f"pb-my-data-{utcnow().date().isoformat()}.json"
         return Response(

@@ -8,6 +8,9 @@ What is left out, and why (the readme says the same to the resident):
 - ballots: pb keeps what was voted apart from who voted (docs/ballot-secrecy.md). A file that shows a person's
   choices could be demanded from them (vote buying, pressure at home), which the secrecy of the vote forbids.
   That the resident voted, in which budget and when, is theirs and is included.
+
+Citizens' panels, requests for lived-experience experts and lived-experience registries are in
+pb.privacy.export_groups.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pb.eligibility.models import EligibilityProof
 from pb.i18n import N_
 from pb.moderation.models import Report, ReportTarget, UserBlock
 from pb.paper.models import PaperVoter
+from pb.privacy import export_groups
 from pb.privacy.notifications import Topic, settings_of
 from pb.processes.models import Budget, Process
 from pb.proposals.models import Coauthor, Follow, Proposal, ProposalEvent, ProposalImage, Support
@@ -111,6 +115,24 @@ README_TEXTS: dict[str, str] = {
         "reads the database can tell which ballot is yours (the secrecy of the vote). A file showing your choices "
         "could be demanded from you by someone else, so pb never produces one. You can check your ballot with the "
         "receipt code you got when voting, on the round's receipt page, once the results are out."
+    ),
+    "panel_work": N_(
+        "Citizens' panels you joined with your account: the panel, your pseudonym, the name the other members "
+        "see and whether you agreed to show it publicly, your answers to the selection questions, what you gave "
+        "when you registered (name, contact details, needs, availability), the sessions you attended and your "
+        "table, and what you did on the panel: recommendations you started, versions you wrote, your comments, "
+        "your votes (score 1 = strongly disagree … 5 = strongly agree) and your minority statements. Other "
+        "members are not named."
+    ),
+    "expert_requests": N_(
+        "Requests you sent for lived-experience experts: the group, topic, questions, dates, how many experts, "
+        "the request's status and the coordinators' decision note."
+    ),
+    "lived_experience": N_(
+        "If you are in a lived-experience expert registry: the same entries as the download on your expert page "
+        "(your pseudonym, contact details, profile, payment choice, consents, assignments, attendance, input, "
+        "sign-offs and fee lines). Reading them for this file is written to the audit log, as every reading of "
+        "lived-experience data is."
     ),
     "audit_log": N_(
         "Entries of the audit log that concern your account: things you did as staff (with the network address "
@@ -429,9 +451,11 @@ async def _audit(db: AsyncSession, user: User) -> list[dict[str, Any]]:
     return rows
 
 
-async def build_export(db: AsyncSession, settings: Settings, user: User, language: str) -> dict[str, Any]:
-    """The whole export; ``language`` is the readme's."""
+async def build_export(db: AsyncSession, settings: Settings, user: User, language: str, address: str) -> dict[str, Any]:
+    """The whole export; ``language`` is the readme's, ``address`` the resident's (for the audit log)."""
     processes = await _processes(db)
+    # First, so that its audit entry (reading lived-experience data is logged) is in this file's audit_log too.
+    lived_experience = await export_groups.lived_experience(db, user, language, address)
     supports = list(await db.scalars(select(Support).where(Support.user_id == user.id).order_by(Support.id)))
     follows = list(await db.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.id)))
     titles = await _proposal_titles(
@@ -483,5 +507,8 @@ async def build_export(db: AsyncSession, settings: Settings, user: User, languag
         ],
         "eligibility_proofs": proofs,
         "voting_participation": participation,
+        "panel_work": await export_groups.panel_work(db, user, language),
+        "expert_requests": await export_groups.expert_requests(db, user, language),
+        "lived_experience": lived_experience,
         "audit_log": await _audit(db, user),
     }

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pb.accounts.services import RESET_PASSWORD_LIFETIME, VERIFY_EMAIL_LIFETIME
+from pb.experts.models import RegistrySettings
 from pb.i18n import N_
 from pb.proposals.services import INVITATION_LIFETIME
 from pb.settings import Settings
@@ -77,7 +78,7 @@ class Period(StrEnum):
     EMAIL_LINKS = "email_links"  # the token lifetimes below
     NO_LIMIT_YET = "no_limit_yet"
     PANEL = "panel"  # pb.panels.retention, with the periods each panel sets
-    EXPERT_REGISTRY = "expert_registry"  # pb.experts.retention, with periods set on the registry's settings page
+    EXPERT_REGISTRY = "expert_registry"  # pb.experts.retention, with the registry's settings (RegistrySettings)
 
 
 PERIOD_TEXTS = {
@@ -101,9 +102,11 @@ PERIOD_TEXTS = {
         "stays is pseudonymous."
     ),
     Period.EXPERT_REGISTRY: N_(
-        "Contact details as long as your consent to be in the registry is in force (and a period the municipality "
-        "sets after it ends); what you wrote until a period after the assignment closes; fee lines six years from "
-        "the end of the year (Accounting Act 1336/1997). The periods are set on the registry's settings page."
+        "Contact details as long as your consent to be in the registry is in force, and %(expert_lapsed_days)s "
+        "days after it ends without being renewed (leaving the registry deletes them at once); what you wrote "
+        "for an assignment until %(expert_input_days)s days after the assignment closes; fee lines "
+        "%(expert_ledger_years)s years from the end of the year they were earned in (Accounting Act 1336/1997). The "
+        "municipality sets these periods in its records-management plan."
     ),
 }
 
@@ -509,11 +512,15 @@ NOT_PERSONAL: dict[str, str] = {
 BY_KEY = {category.key: category for category in CATEGORIES}
 
 
-def period_values(settings: Settings) -> dict[str, int]:
-    """The numbers the period texts name, read from the settings and constants the code runs with."""
+def period_values(settings: Settings, registry: RegistrySettings) -> dict[str, int]:
+    """The numbers the period texts name, read from the settings, constants and registry settings the code runs
+    with (``registry`` is what pb.experts.retention.apply_retention reads)."""
     return {
         "session_days": settings.session_max_age_seconds // 86_400,
         "verify_hours": int(VERIFY_EMAIL_LIFETIME.total_seconds() // 3600),
         "reset_minutes": int(RESET_PASSWORD_LIFETIME.total_seconds() // 60),
         "invitation_days": INVITATION_LIFETIME.days,
+        "expert_lapsed_days": registry.lapsed_retention_days,
+        "expert_input_days": registry.input_retention_days,
+        "expert_ledger_years": registry.ledger_retention_years,
     }
