@@ -97,6 +97,11 @@ class PbApp(Litestar):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        # RFC 9110 9.3.2: HEAD is GET without the content. Litestar routes a handler to HEAD only if it is
+        # declared so, and then with no body at all; here every GET route answers HEAD with the GET's headers.
+        head = scope["method"] == "HEAD"
+        if head:
+            scope["method"] = "GET"
         state = scope.setdefault("state", {})
         loaded = None
         expected_token: object = None
@@ -128,6 +133,8 @@ class PbApp(Litestar):
                         session.pop(csrf.SESSION_KEY, None)
                     headers += await self.session_layer.save(session, loaded, rotate)
                 message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await super().__call__(scope, receive, send_with_headers)
