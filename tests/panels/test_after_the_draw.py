@@ -45,6 +45,7 @@ def test_a_dropout_is_replaced_within_the_quotas_and_the_change_is_logged(
     pooled, selection = drawn(client, db, database_url, monkeypatch)
     member = db.scalars(select(PanelMember).where(PanelMember.panel_id == pooled.panel.id)).first()
     assert member is not None
+    staying = {person.pseudonym for person in selection.people if person.on_panel} - {member.pseudonym}
 
     response = client.submit(f"/facilitator/panels/{pooled.panel.id}/members/{member.id}/dropout", {"replace": "yes"})
 
@@ -57,6 +58,8 @@ def test_a_dropout_is_replaced_within_the_quotas_and_the_change_is_logged(
     assert not people[member.pseudonym].on_panel and people[member.pseudonym].dropped_out_at is not None
     assert people[replacement.added[0]].on_panel and people[replacement.added[0]].reserve_rank is not None
     assert within_quotas(selection) and sum(person.on_panel for person in selection.people) == 4
+    # The members already selected stay: only the one who left is replaced.
+    assert all(people[pseudonym].on_panel for pseudonym in staying)
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "panel.member_replaced")).one()
     assert event.after is not None and event.after["added"] == replacement.added
     assert replacement.added[0] in client.get(f"/panels/{pooled.panel.slug}/selection").text

@@ -70,26 +70,63 @@ def test_a_council_member_answers_publishes_and_the_members_are_emailed(
     assert {"panel.response_saved", "panel.response_published"} <= actions
 
 
-def test_progress_reports_show_on_the_public_page(client: FormClient, db: Session) -> None:
+def test_progress_reports_show_on_the_public_page_and_reach_the_members_by_email(
+    client: FormClient, db: Session, mailbox: Mailbox
+) -> None:
     work, ids = final_panel(db)
     add_persona(db, VALTTERI)
     log_in_in_english(client, VALTTERI)
     for recommendation_id in ids:
         client.submit(f"/council/panels/{work.panel.id}/recommendations/{recommendation_id}/response", ANSWER)
+    updates = f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/updates"
+    # A report made before the answer is published waits for it, and goes out with it.
+    assert client.submit(updates, {"on": "2026-06-01", "text": "Penkit tilattu."}).status_code == 303
+    assert mailbox.to(SIXTEN.email) == []
+    assert "Penkit tilattu." not in client.get("/panels/raati-2026?lang=en").text
     client.submit(f"/council/panels/{work.panel.id}/publish")
+    assert "Penkit tilattu." in mailbox.last_to(SIXTEN.email).get_content()
 
-    assert (
-        client.submit(f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/updates", {"on": ""}).status_code
-        == 422
-    )
-    response = client.submit(
-        f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/updates",
-        {"on": "2026-09-01", "text": "Kymmenen penkkiä asennettu."},
-    )
+    refused = client.submit(updates, {"on": "1.9.2026", "text": ""})
+    assert refused.status_code == 422
+    assert "Enter a date as YYYY-MM-DD" in refused.text and "Describe the progress." in refused.text
+    response = client.submit(updates, {"on": "2026-09-01", "text": "Kymmenen penkkiä asennettu."})
 
     assert response.status_code == 303
-    assert "Kymmenen penkkiä asennettu." in client.get("/panels/raati-2026?lang=en").text
+    public = client.get("/panels/raati-2026?lang=en").text
+    assert "Kymmenen penkkiä asennettu." in public and '<time datetime="2026-09-01">' in public
+    # Sixten hears of it in Swedish, with the recommendation it concerns.
+    assert len(mailbox.to(SIXTEN.email)) == 2
+    message = mailbox.last_to(SIXTEN.email)
+    assert message["Content-Language"] == "sv"
+    assert "Kymmenen penkkiä asennettu." in message.get_content() and "Penkkejä torille" in message.get_content()
     assert len(db.scalars(select(CouncilResponse)).all()) == 2
+    logged = db.scalars(select(AuditEvent).where(AuditEvent.action == "panel.response_updated")).all()
+    assert len(logged) == 2
+
+
+def test_the_published_answer_reaches_every_member_at_the_address_they_registered_with(
+    client: FormClient, db: Session, database_url: str, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pooled, _ = drawn(client, db, database_url, monkeypatch)
+    members = db.scalars(select(PanelMember).where(PanelMember.panel_id == pooled.panel.id)).all()
+    recommendation = add_recommendation(db, pooled.panel, members[0], "Penkkejä torille")
+    pooled.panel.recommendations_stage = "final"
+    db.commit()
+    mailbox.clear()
+    add_persona(db, VALTTERI)
+    log_in_in_english(client, VALTTERI)
+    client.submit(f"/council/panels/{pooled.panel.id}/recommendations/{recommendation.id}/response", ANSWER)
+
+    client.submit(f"/council/panels/{pooled.panel.id}/publish")
+
+    registrations = {r.id: r for r in pooled.registrations}
+    for member in members:
+        registration = registrations[member.registration_id or 0]
+        if registration.email:
+            message = mailbox.last_to(registration.email)
+            assert message["Content-Language"] == registration.language
+            assert "Penkit lisätään, puut tutkitaan." in message.get_content()
+    assert len(mailbox.messages) == len([m for m in members if registrations[m.registration_id or 0].email])
 
 
 @pytest.mark.parametrize("persona", [FANNI, AINO], ids=["facilitator", "resident"])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+
+import pikepdf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +21,21 @@ from tests.panels.support import CODE, FANNI, make_panel, pdf_pages
 
 def english(message: str) -> str:
     return message
+
+
+def figure_texts(pdf: bytes) -> Iterator[str]:
+    """The text alternatives (/Alt) of the PDF's tagged figures, in reading order."""
+    document = pikepdf.open(io.BytesIO(pdf))  # kept open while its objects are read
+    pending = list(reversed(list(document.Root.StructTreeRoot.K)))
+    while pending:
+        element = pending.pop()
+        if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+            continue
+        if element.S == "/Figure" and "/Alt" in element:
+            yield str(element.Alt)
+        kids = element.get("/K")
+        if kids is not None:
+            pending.extend(reversed(list(kids) if isinstance(kids, pikepdf.Array) else [kids]))
 
 
 REGISTER = "\ufeffosoite_id;katuosoite;postinumero;alue\r\n" + "".join(
@@ -156,6 +175,9 @@ def test_letters_come_as_one_pdf_with_one_page_each_and_only_the_codes_hashes_ar
     assert all(f"{settings.base_url}/panels/{panel.slug}/register" in text for text in pages)
     assert all("Kauppakatu" in text and "00100" in text for text in pages)
     assert "kuntalaisraati" in pages[0].lower() and "invånarpanel" in pages[0].lower()
+    # Each letter has a QR code that links to the registration page (never with the code in it).
+    url = f"{settings.base_url}/panels/{panel.slug}/register"
+    assert [text for text in figure_texts(response.content) if url in text] == [f"QR-koodi, jossa on osoite {url}"] * 3
     invitations = db.scalars(select(Invitation).order_by(Invitation.position)).all()
     assert [item.code_hash for item in invitations[:3]] == [code_hash(settings.secret_key, panel.id, c) for c in codes]
     assert all(item.code_hash is None for item in invitations[3:])

@@ -3,16 +3,19 @@ support and minority statements, the integrity appendix, and no names."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
+from typing import Any
 
 import pypdf
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pb.db import utcnow
-from pb.panels.models import PanelSelection
+from pb.db import Database, utcnow
+from pb.panels.models import Panel, PanelSelection, Registration
+from pb.panels.report import report_context
 from pb.panels.work_models import (
     CouncilResponse,
     MinorityStatement,
@@ -118,3 +121,59 @@ def test_only_the_panels_facilitators_get_the_report_before_it_is_public(
     assert client.get(f"/facilitator/panels/{pooled.panel.id}/report.pdf").status_code == 403
     client.log_in(FOLKE)
     assert client.get(f"/facilitator/panels/{pooled.panel.id}/report.pdf").status_code == 404
+
+
+def context_of(database_url: str, panel_id: int) -> dict[str, Any]:
+    async def read() -> dict[str, Any]:
+        database = Database.connect(database_url)
+        try:
+            async with database.sessionmaker() as db:
+                panel = await db.get(Panel, panel_id)
+                assert panel is not None
+                return await report_context(db, panel, "en", utcnow().date())
+        finally:
+            await database.engine.dispose()
+
+    return asyncio.run(read())
+
+
+def test_the_recruitment_funnel_counts_each_stage_from_the_letters_to_full_attendance(
+    client: FormClient, db: Session, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pooled, selection = finished(client, db, database_url, monkeypatch)
+    members = db.scalars(select(PanelMember).where(PanelMember.panel_id == pooled.panel.id)).all()
+    # A second session, which one member missed; a session without attendance recorded does not count.
+    starts = utcnow().replace(microsecond=0) - timedelta(days=1)
+    for day, present in ((0, [m.id for m in members[1:]]), (5, None)):
+        session = PanelSession(
+            panel_id=pooled.panel.id, starts_at=starts + timedelta(days=day), ends_at=starts + timedelta(days=day)
+        )
+        db.add(session)
+        db.flush()
+        if present is not None:
+            db.add_all(PanelAttendance(session_id=session.id, member_id=m.id, present=m.id in present) for m in members)
+    db.commit()
+
+    expected = (
+        ("Invited by lot", "10"),
+        ("Registered", "10"),
+        ("Selected", "4"),
+        ("Members at the end", "4"),
+        ("Attended every session", "3"),
+    )
+
+    context = context_of(database_url, pooled.panel.id)
+    assert context["funnel"].table.rows == expected
+    # The composition against the quotas and the population: every member counted once per category.
+    gender = next(table for table in context["composition"] if table.category == "Sukupuoli")
+    assert [(row.value, row.population_share, row.quota) for row in gender.rows] == [
+        ("Nainen", "51 %", "1–3"),
+        ("Mies", "49 %", "1–3"),
+    ]
+    assert all(sum(row.on_panel for row in table.rows) == 4 for table in context["composition"])
+    # The data of the six not selected is deleted after the draw; they still count as having registered.
+    selection.drawn_at = utcnow() - timedelta(days=31)
+    db.commit()
+    assert client.submit(f"/facilitator/panels/{pooled.panel.id}/purge").status_code == 303
+    assert len(db.scalars(select(Registration)).all()) == 4
+    assert context_of(database_url, pooled.panel.id)["funnel"].table.rows == expected

@@ -17,7 +17,7 @@ from pb.audit.models import AuditEvent
 from pb.db import utcnow
 from pb.panels import selection_job
 from pb.panels.models import PanelSelection
-from pb.panels.selection import Status
+from pb.panels.selection import Status, distribution
 from pb.sortition.draw import choose_index, digests
 from pb.sortition.models import load_instance
 from tests.conftest import FormClient, add_persona
@@ -83,6 +83,49 @@ def test_impossible_quotas_are_explained_with_the_smallest_relaxation_which_can_
     )
 
 
+def test_quotas_that_clash_across_categories_are_named_with_the_smallest_relaxation(
+    client: FormClient, db: Session
+) -> None:
+    fanni = add_persona(db, FANNI)
+    pooled = pooled_panel(db, fanni)
+    # Four women and two Swedish speakers on a panel of four: each count is there, but only one woman speaks
+    # Swedish, so no single count proves the clash.
+    bounds = {"Nainen": (4, 4), "Mies": (0, 3), "suomi": (0, 4), "ruotsi": (2, 2), "muu": (0, 1)}
+    for value in [*pooled.gender.values, *pooled.language.values]:
+        value.min_count, value.max_count = bounds[value.name_fi]
+    db.commit()
+    client.log_in(FANNI)
+
+    page = client.get(f"/facilitator/panels/{pooled.panel.id}/selection")
+
+    assert "No: no panel of the registered people meets every quota." in page.text
+    assert "These quotas cannot all hold together" in page.text
+    assert "<li>Sukupuoli: Nainen: at least 4</li>" in page.text
+    assert "<li>Äidinkieli: ruotsi: at least 2</li>" in page.text
+    assert ": at most " not in page.text
+    assert "The smallest change that would work" in page.text
+    assert client.submit(f"/facilitator/panels/{pooled.panel.id}/selection/run").status_code == 409
+
+
+def test_the_page_warns_before_the_draw_when_the_quotas_force_someone_onto_every_panel(
+    client: FormClient, db: Session
+) -> None:
+    fanni = add_persona(db, FANNI)
+    pooled = pooled_panel(db, fanni)
+    # One seat for the one person whose mother tongue is neither Finnish nor Swedish.
+    other = pooled.language.values[2]
+    other.min_count, other.max_count = 1, 1
+    db.commit()
+    client.log_in(FANNI)
+
+    page = client.get(f"/facilitator/panels/{pooled.panel.id}/selection")
+
+    assert "Yes: at least one panel meets every quota" in page.text
+    assert "Chances forced to extremes" in page.text
+    assert "1 person (Sukupuoli: Mies; Äidinkieli: muu):" in page.text
+    assert "must be selected almost certainly: chance at least 100 %." in page.text
+
+
 def test_the_run_happens_in_a_worker_process_and_the_page_refreshes_itself_meanwhile(
     client: FormClient, db: Session
 ) -> None:
@@ -126,6 +169,9 @@ def test_the_finished_selection_shows_every_probability_the_quotas_and_what_ran(
     # Aila and Oskari share a flat: together they never have more than one seat.
     assert "Aila Mäkinen" in page.text and "Expected on the panel" in page.text
     assert selection.instance_sha256 in page.text and selection.lottery_sha256 in page.text
+    # The distribution at a glance, against k/n (4 seats for 10 people).
+    assert "<dt>Seats per person in the pool (k/n)</dt><dd>40 %</dd>" in page.text
+    assert "<dt>Median</dt>" in page.text and 'id="probability-histogram"' in page.text
     viewed = db.scalars(select(AuditEvent).where(AuditEvent.action == "panel.selection_viewed")).all()
     assert len(viewed) == 1 and viewed[0].after == {"selection_id": selection.id, "registrations": 10}
 
@@ -168,6 +214,12 @@ def test_the_draw_picks_the_panel_that_anyone_recomputes_from_the_published_valu
     assert event.after is not None and event.after["index"] == index
     public = client.get("/panels/raati-2026/selection").text
     assert "3-6-1-4-4-2" in public and " ".join(chosen) in public
+    assert f"number {index} (counting from 0)" in public
+    for digest in (selection.pool_sha256, selection.quotas_sha256, selection.instance_sha256, selection.lottery_sha256):
+        assert f"<code>{digest}</code>" in public
+    # What ran, including how the chances were rounded to the list (a fallback would show here).
+    assert selection.algorithm in public and selection.lottery_rounding in public
+    assert f"highspy {selection.versions['highspy']}" in public
     assert "Aila" not in public and "Sixten" not in public
     # A second draw is refused: the panel is drawn once.
     again = client.submit(
@@ -245,3 +297,12 @@ def test_running_again_before_the_draw_supersedes_the_published_list_and_it_cann
     assert refused.status_code == 422 and "Only a finished selection can be drawn." in refused.text
     # The superseded list stays published: whoever saw its fingerprint can still check it.
     assert client.get(f"/panels/raati-2026/selection/{first.id}/lottery.json").status_code == 200
+
+
+def test_the_distribution_gives_the_smallest_median_and_largest_chance_and_a_histogram() -> None:
+    found = distribution([0.1, 0.2, 0.2, 0.5], 1)
+
+    assert found is not None
+    assert (found.minimum, found.median, found.maximum, found.k_over_n) == (0.1, 0.2, 0.5, 0.25)
+    # Ten bins of five percentage points up to the largest chance; the largest falls in the last bin.
+    assert [count for _, _, count in found.histogram] == [0, 0, 1, 0, 2, 0, 0, 0, 0, 1]

@@ -152,6 +152,30 @@ def test_the_table_allocation_is_reproducible_and_balanced() -> None:
     assert tables.allocate(features, 4, "another seed") != first
 
 
+def test_over_several_sessions_every_table_mixes_every_category_and_few_pairs_meet_again() -> None:
+    # 24 members at four tables of six: two genders, three age bands, four languages.
+    features = {m: {"gender": "fm"[m % 2], "age": str(m % 3), "language": str(m % 4)} for m in range(1, 25)}
+
+    def pairs(seating: dict[int, int]) -> set[frozenset[int]]:
+        return {frozenset((a, b)) for a in seating for b in seating if a < b and seating[a] == seating[b]}
+
+    earlier: list[dict[int, int]] = []
+    for session in range(3):
+        seating = tables.allocate(features, 4, f"session-{session}", tables.earlier_pairs(earlier))
+        for table in range(1, 5):
+            people = [m for m, t in seating.items() if t == table]
+            for category, values in (("gender", 2), ("age", 3), ("language", 4)):
+                assert len({features[m][category] for m in people}) == values, (session, table, category)
+        met = set().union(*(pairs(item) for item in earlier))
+        unrotated = tables.allocate(features, 4, f"session-{session}")
+        if session == 1:
+            # Six people from four earlier tables: at least two pairs meet again at each table, eight in all.
+            assert len(pairs(seating) & met) == 8
+        if session:
+            assert len(pairs(seating) & met) < len(pairs(unrotated) & met)
+        earlier.append(seating)
+
+
 def test_materials_are_uploaded_by_facilitators_and_downloaded_by_members(client: FormClient, db: Session) -> None:
     work = panel_at_work(db)
     log_in_in_english(client, FANNI)
@@ -217,12 +241,32 @@ def test_people_outside_the_panel_are_refused_and_anonymous_visitors_log_in(clie
     assert client.get("/panels/no-such-panel/workspace").status_code == 404
 
 
-def test_a_member_may_show_their_name_on_the_public_page(client: FormClient, db: Session) -> None:
-    work = panel_at_work(db)
+def test_a_member_may_show_their_name_on_the_public_page_and_withdraw_it(
+    client: FormClient, db: Session, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pooled, _ = drawn(client, db, database_url, monkeypatch)
+    members = db.scalars(select(PanelMember).where(PanelMember.panel_id == pooled.panel.id)).all()
+    # Sixten's account stands in for the first member's (who joined with the emailed link).
+    members[0].user_id = add_persona(db, SIXTEN).id
+    db.commit()
+    name = members[0].display_name
     log_in_in_english(client, SIXTEN)
-    assert "Sixten Lindqvist" not in client.get("/panels/raati-2026").text
+    assert name not in client.get("/panels/raati-2026").text
 
     assert client.submit("/panels/raati-2026/workspace/name", {"name_public": "yes"}).status_code == 303
 
-    db.refresh(work.members[0])
-    assert work.members[0].name_public
+    db.refresh(members[0])
+    assert members[0].name_public
+    public = client.get("/panels/raati-2026").text
+    assert f"Members who agreed to be named: {name}</p>" in public
+    # The other members gave no consent: their names stay off the public page.
+    for member in members[1:]:
+        assert member.display_name not in public
+    # An unticked box withdraws the consent (GDPR Art. 7(3)); both choices are in the audit log.
+    assert client.submit("/panels/raati-2026/workspace/name", {}).status_code == 303
+    assert name not in client.get("/panels/raati-2026").text
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.action.like("panel.name_consent%"))).all()
+    assert actions == ["panel.name_consent_given", "panel.name_consent_withdrawn"]
+    # A facilitator cannot give a member's consent for them.
+    log_in_in_english(client, FANNI)
+    assert client.submit("/panels/raati-2026/workspace/name", {"name_public": "yes"}).status_code == 403

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from pb.sortition.feasibility import check, forced_probabilities, smallest_relaxation
+from pb.sortition.feasibility import (
+    ConflictingBound,
+    check,
+    conflicting_bounds,
+    forced_probabilities,
+    smallest_relaxation,
+)
 from tests.sortition.pools import make_instance, two_women_one_man, unequal_pool
 
 
@@ -49,6 +55,55 @@ def test_it_finds_the_smallest_relaxation_when_two_categories_conflict() -> None
     relaxations = smallest_relaxation(instance)
     assert relaxations is not None
     assert sum((r.min - r.new_min) + (r.new_max - r.max) for r in relaxations) == 1
+
+
+def test_it_names_the_quotas_that_conflict_when_no_single_count_proves_it() -> None:
+    # As above, with a third category that plays no part: only the two minimums clash.
+    people = [(f"w{i}", {"gender": "f", "age": "young", "area": "n" if i % 2 else "s"}, None) for i in range(3)]
+    people += [(f"m{i}", {"gender": "m", "age": "old", "area": "n" if i % 2 else "s"}, None) for i in range(3)]
+    instance = make_instance(
+        people,
+        [
+            ("gender", "f", 2, 3),
+            ("gender", "m", 0, 3),
+            ("age", "young", 0, 3),
+            ("age", "old", 2, 3),
+            ("area", "n", 1, 2),
+            ("area", "s", 1, 2),
+        ],
+        3,
+    )
+
+    report = check(instance)
+
+    assert report.conflicting == [
+        ConflictingBound("gender", "f", "min", 2),
+        ConflictingBound("age", "old", "min", 2),
+    ]
+    assert "these quotas cannot all hold together: gender=f at least 2, age=old at least 2" in report.conflicts
+
+
+def test_every_bound_it_names_is_needed_for_the_conflict() -> None:
+    # Three minimums of one category add up to more than the panel: any two of them fit, all three do not.
+    instance = make_instance(
+        [(str(i), {"lang": ("fi", "sv", "en")[i % 3]}, None) for i in range(9)],
+        [("lang", "fi", 2, 3), ("lang", "sv", 2, 3), ("lang", "en", 1, 3)],
+        4,
+    )
+
+    conflicting = conflicting_bounds(instance)
+
+    assert {(bound.value, bound.side) for bound in conflicting} == {("fi", "min"), ("sv", "min"), ("en", "min")}
+
+
+def test_it_blames_no_quota_when_the_households_rule_every_panel_out() -> None:
+    instance = make_instance(
+        [("a", {"g": "f"}, "Katu 1"), ("b", {"g": "m"}, "KATU 1"), ("c", {"g": "f"}, None)],
+        [("g", "f", 0, 3), ("g", "m", 0, 3)],
+        3,
+    )
+    report = check(instance)
+    assert not report.feasible and report.conflicting == [] and report.relaxations == []
 
 
 def test_it_says_feasible_quotas_are_feasible() -> None:

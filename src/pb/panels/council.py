@@ -134,6 +134,42 @@ class Published:
     unreached: int
 
 
+RESPONSE_SUBJECT = N_("The council has answered the panel's recommendations")
+PROGRESS_SUBJECT = N_("Progress on the council's answer to the panel's recommendations")
+
+
+async def _email_members(
+    db: AsyncSession, mailer: Mailer, settings: Settings, panel: Panel, subject: str, template: str, **context: object
+) -> Published:
+    """Emails every member who stayed to the end, each in their language; a failed delivery is counted, not fatal
+    (the answer is public already, and the facilitators can reach the rest another way)."""
+    emailed = unreached = 0
+    link = f"{settings.base_url.rstrip('/')}/panels/{panel.slug}"
+    for email, language, name in await member_addresses(db, panel):
+        if not email:
+            unreached += 1
+            continue
+        message = mailer.compose(
+            email,
+            language,
+            subject,
+            template,
+            name=name,
+            panel=panel,
+            decision_labels=DECISION_LABELS,
+            panel_link=link,
+            **context,
+        )
+        try:
+            await mailer.send(message)
+        except (OSError, smtplib.SMTPException):
+            log.exception("could not email a member of panel %s", panel.id)
+            unreached += 1
+            continue
+        emailed += 1
+    return Published(emailed, unreached)
+
+
 async def publish(
     db: AsyncSession, mailer: Mailer, settings: Settings, actor: User, panel: Panel, address: str
 ) -> Published:
@@ -155,31 +191,47 @@ async def publish(
         client_address=address,
     )
     await db.commit()
-    emailed = unreached = 0
-    link = f"{settings.base_url.rstrip('/')}/panels/{panel.slug}"
-    for email, language, name in await member_addresses(db, panel):
-        if not email:
-            unreached += 1
-            continue
-        message = mailer.compose(
-            email,
-            language,
-            N_("The council has answered the panel's recommendations"),
-            "panels/email/response.txt",
-            name=name,
-            panel=panel,
-            items=[(item, responses[item.id]) for item in recommendations],
-            decision_labels=DECISION_LABELS,
-            panel_link=link,
-        )
-        try:
-            await mailer.send(message)
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not email a member of panel %s about the response", panel.id)
-            unreached += 1
-            continue
-        emailed += 1
-    return Published(emailed, unreached)
+    return await _email_members(
+        db,
+        mailer,
+        settings,
+        panel,
+        RESPONSE_SUBJECT,
+        "panels/email/response.txt",
+        items=[(item, responses[item.id]) for item in recommendations],
+    )
+
+
+async def report_progress(
+    db: AsyncSession,
+    mailer: Mailer,
+    settings: Settings,
+    actor: User,
+    panel: Panel,
+    recommendation: PanelRecommendation,
+    response: CouncilResponse,
+    on: date,
+    text: str,
+    address: str,
+) -> Published | None:
+    """Adds a dated progress report; once the answer is public, the members get it by email too (OECD 2020
+    principle 2, Accountability: report back on implementation). Before that, the reports go out with the answer
+    (None: nobody was emailed now)."""
+    await add_update(db, actor, panel, response, on, text, address)
+    if panel.response_published_at is None:
+        return None
+    return await _email_members(
+        db,
+        mailer,
+        settings,
+        panel,
+        PROGRESS_SUBJECT,
+        "panels/email/progress.txt",
+        recommendation=recommendation,
+        response=response,
+        on=on,
+        text=text,
+    )
 
 
 async def member_addresses(db: AsyncSession, panel: Panel) -> list[tuple[str, str, str]]:

@@ -118,6 +118,7 @@ class CouncilController(Controller):
         panel_id: FromPath[int],
         recommendation_id: FromPath[int],
         db: NamedDependency[AsyncSession],
+        services: NamedDependency[Services],
     ) -> Template | Redirect:
         found, item = await self._recommendation(db, panel_id, recommendation_id)
         response = (await council.responses_of(db, found)).get(item.id)
@@ -128,8 +129,23 @@ class CouncilController(Controller):
         (on, text), errors = work_forms.parse_update(data, _)
         if errors or on is None:
             return await self._page(db, found, item, status=422, update_form=data, update_errors=errors)
-        await council.add_update(db, signed_in(request), found, response, on, text, client_address(request))
-        flash(request, _("The progress report has been added."))
+        outcome = await council.report_progress(
+            db,
+            services.mailer,
+            services.settings,
+            signed_in(request),
+            found,
+            item,
+            response,
+            on,
+            text,
+            client_address(request),
+        )
+        if outcome is None:
+            flash(request, _("The progress report has been added. It goes to the members with the published answer."))
+        else:
+            message = _("The progress report is public. %(emailed)s members were emailed; %(unreached)s could not be.")
+            flash(request, message % {"emailed": outcome.emailed, "unreached": outcome.unreached})
         return see_other(f"{BASE}/{found.id}/recommendations/{item.id}#updates")
 
     @post("/{panel_id:int}/publish")

@@ -419,19 +419,20 @@ class Funnel:
 
 async def funnel(db: AsyncSession, panel: Panel) -> Funnel:
     register = await register_of(db, panel)
-    invited, printed = (
+    # Registrations are counted by the letters whose code was used, not by the registrations' rows: the rows of
+    # the people not selected are deleted after the draw (pb.panels.retention), the used letters stay, and the
+    # report's funnel must still say how many volunteered.
+    invited, printed, registered = (
         await db.execute(
-            select(func.count(), func.count(Invitation.letter_printed_at)).where(Invitation.panel_id == panel.id)
-        )
-    ).one()
-    registered, reserve = (
-        await db.execute(
-            select(func.count(), func.count().filter(Registration.willing_reserve)).where(
-                Registration.panel_id == panel.id
+            select(func.count(), func.count(Invitation.letter_printed_at), func.count(Invitation.used_at)).where(
+                Invitation.panel_id == panel.id
             )
         )
     ).one()
-    return Funnel(register.addresses if register else 0, invited, printed, registered, reserve)
+    reserve = await db.scalar(
+        select(func.count()).where(Registration.panel_id == panel.id, Registration.willing_reserve.is_(True))
+    )
+    return Funnel(register.addresses if register else 0, invited, printed, registered, int(reserve or 0))
 
 
 async def read_pool(db: AsyncSession, actor: User, panel: Panel, address: str) -> list[Registration]:

@@ -199,6 +199,16 @@ class Loosening:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A quota bound in a set that cannot all hold together (pb.sortition.feasibility.conflicting_bounds)."""
+
+    category: str
+    value: str
+    side: str  # "min" or "max"
+    bound: int
+
+
+@dataclass(frozen=True)
 class Forced:
     """Interchangeable people whose chance the quotas force near 0 or 1 (issue 8: warn before the draw)."""
 
@@ -217,6 +227,8 @@ class Feasibility:
     # False when no change of quotas helps (too few households for the panel size).
     relaxation_exists: bool = True
     forced: tuple[Forced, ...] = ()
+    # Named when no shortage explains the conflict (issue 8: show which quotas conflict).
+    conflicts: tuple[Conflict, ...] = ()
 
     def document(self) -> dict[str, Any]:
         return asdict(self)
@@ -229,6 +241,8 @@ class Feasibility:
             relaxations=tuple(Loosening(**item) for item in document["relaxations"]),
             relaxation_exists=bool(document["relaxation_exists"]),
             forced=tuple(Forced(**item) for item in document["forced"]),
+            # Runs stored before conflicts were named have none.
+            conflicts=tuple(Conflict(**item) for item in document.get("conflicts", ())),
         )
 
 
@@ -272,7 +286,10 @@ def check_feasibility(instance: Instance) -> Feasibility:
         Loosening(item.category, item.value, item.min, item.max, item.new_min, item.new_max)
         for item in report.relaxations
     )
-    return Feasibility(False, tuple(_shortages(instance)), relaxations, relaxation_exists=bool(relaxations))
+    conflicts = tuple(Conflict(item.category, item.value, item.side, item.bound) for item in report.conflicting)
+    return Feasibility(
+        False, tuple(_shortages(instance)), relaxations, relaxation_exists=bool(relaxations), conflicts=conflicts
+    )
 
 
 async def feasibility_of(pool: Pool) -> Feasibility:

@@ -142,9 +142,18 @@ async def join(db: AsyncSession, user: User, member: PanelMember) -> None:
     await db.commit()
 
 
-async def set_name_public(db: AsyncSession, member: PanelMember, public: bool) -> None:
-    """The member's own consent to show their name on the public page (and its withdrawal, GDPR Art. 7(3))."""
+async def set_name_public(db: AsyncSession, seat: Seat, public: bool, address: str) -> None:
+    """The member's own consent to show their name on the public page, and its withdrawal (GDPR Art. 7(3)); each
+    is logged, since the municipality must be able to show the consent it relies on (GDPR Art. 7(1))."""
+    member = require_member(seat)
     member.name_public = public
+    _audit(
+        db,
+        seat,
+        "panel.name_consent_given" if public else "panel.name_consent_withdrawn",
+        {"member_id": member.id},
+        address,
+    )
     await db.commit()
 
 

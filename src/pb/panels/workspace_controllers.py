@@ -231,10 +231,10 @@ class WorkspaceController(Controller):
         self, request: Request[Any, Any, Any], slug: FromPath[str], db: NamedDependency[AsyncSession]
     ) -> Redirect:
         seat = await self._seat(request, db, slug)
-        member = workspace.require_member(seat)
+        workspace.require_member(seat)
         _ = translator(request)
         public = (await read_form(request)).get("name_public") == "yes"
-        await workspace.set_name_public(db, member, public)
+        await workspace.set_name_public(db, seat, public, client_address(request))
         flash(
             request,
             _("Your name is now shown on the public page.") if public else _("Your name is not shown publicly."),

@@ -1,8 +1,9 @@
 """Checks before a draw: can the quotas be met at all, and whose chances are forced to extremes.
 
 When no panel satisfies every quota, the report names the quotas that conflict (simple counting
-arguments first, so the message is explainable) and the smallest relaxation that makes the quotas
-satisfiable: an integer program that minimises the total amount by which minimums are lowered and
+arguments first, so the message is explainable; then a smallest set of quota bounds that cannot all hold
+together, found by the deletion filter of Chinneck and Dravnieks 1991) and the smallest relaxation that makes
+the quotas satisfiable: an integer program that minimises the total amount by which minimums are lowered and
 maximums raised.
 """
 
@@ -39,6 +40,19 @@ class Relaxation:
 
 
 @dataclass(frozen=True)
+class ConflictingBound:
+    """One side of a quota (``side`` "min" or "max") in a set of bounds that cannot all hold together."""
+
+    category: str
+    value: str
+    side: str
+    bound: int
+
+    def describe(self) -> str:
+        return f"{self.category}={self.value} {'at least' if self.side == 'min' else 'at most'} {self.bound}"
+
+
+@dataclass(frozen=True)
 class ForcedProbability:
     person_ids: tuple[str, ...]
     low: float
@@ -52,6 +66,9 @@ class FeasibilityReport:
     conflicts: list[str] = field(default_factory=list)
     relaxations: list[Relaxation] = field(default_factory=list)
     forced: list[ForcedProbability] = field(default_factory=list)
+    # When no counting argument explains the conflict: quota bounds that cannot all hold together, each one
+    # needed for the conflict (conflicting_bounds). Empty otherwise.
+    conflicting: list[ConflictingBound] = field(default_factory=list)
 
 
 def _counting_conflicts(instance: Instance) -> list[str]:
@@ -127,6 +144,57 @@ def smallest_relaxation(instance: Instance) -> list[Relaxation] | None:
     return out
 
 
+def conflicting_bounds(instance: Instance) -> list[ConflictingBound]:
+    """A set of quota bounds that cannot all hold together, none of which can be left out (an irreducible
+    infeasible subset: dropping any one of them makes a panel possible).
+
+    Deletion filter (Chinneck and Dravnieks, ORSA Journal on Computing 3(2), 1991): drop each bound in turn
+    (a minimum to 0, a maximum to the panel size); if no panel exists even so, the bound is not needed for the
+    conflict and stays dropped, otherwise it is restored. One integer feasibility problem per bound. Empty when
+    a feasible instance is given or when no change of the quotas helps.
+    """
+    groups = group_people(instance)
+    search = PanelSearch(groups)
+    if search.any_panel() is not None:
+        return []
+    k = float(instance.panel_size)
+    quotas = [q for q, _ in groups.quota_groups]
+    # Row 0 is the panel size; rows 1..m are the quotas, in order (constraint_rows).
+    lower = [float(q.min) for q in quotas]
+    upper = [float(q.max) for q in quotas]
+
+    def set_row(j: int) -> None:
+        search.highs.changeRowBounds(j + 1, lower[j], upper[j])
+
+    for j in range(len(quotas)):
+        lower[j], upper[j] = 0.0, k
+        set_row(j)
+    if search.any_panel() is None:
+        return []
+    for j in range(len(quotas)):
+        lower[j], upper[j] = float(quotas[j].min), float(quotas[j].max)
+        set_row(j)
+    needed: list[ConflictingBound] = []
+    for j, q in enumerate(quotas):
+        for side in ("min", "max"):
+            if (side == "min" and q.min == 0) or (side == "max" and q.max >= instance.panel_size):
+                continue  # a bound that excludes nothing cannot be part of a conflict
+            if side == "min":
+                lower[j] = 0.0
+            else:
+                upper[j] = k
+            set_row(j)
+            if search.any_panel() is not None:
+                # Without this bound a panel exists: it is part of the conflict.
+                if side == "min":
+                    lower[j] = float(q.min)
+                else:
+                    upper[j] = float(q.max)
+                set_row(j)
+                needed.append(ConflictingBound(q.category, q.value, side, q.min if side == "min" else q.max))
+    return needed
+
+
 def forced_probabilities(instance: Instance) -> list[ForcedProbability]:
     """People whose selection probability is forced near 1 or near 0 by the quotas.
 
@@ -156,10 +224,14 @@ def check(instance: Instance) -> FeasibilityReport:
         return FeasibilityReport(True, forced=forced_probabilities(instance))
     conflicts = _counting_conflicts(instance)
     relaxations = smallest_relaxation(instance)
+    conflicting: list[ConflictingBound] = []
     if relaxations is None:
         conflicts.append("no change to the quotas helps: the household rule or the pool size rules it out")
         relaxations = []
     elif not conflicts:
-        names = ", ".join(f"{r.category}={r.value}" for r in relaxations)
+        # No count proves the conflict: name the bounds that make it (a second or two on 1,000 people, so only
+        # here, where nothing else explains it).
+        conflicting = conflicting_bounds(instance)
+        names = ", ".join(bound.describe() for bound in conflicting)
         conflicts.append(f"these quotas cannot all hold together: {names}")
-    return FeasibilityReport(False, conflicts, relaxations)
+    return FeasibilityReport(False, conflicts, relaxations, conflicting=conflicting)
