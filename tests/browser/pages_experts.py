@@ -138,6 +138,15 @@ def show_assignment_with_errors(page: Any, app: RunningApp, site: Any, language:
     assert page.locator(".error-summary").count() == 1, app.explain("no error summary")
 
 
+def show_assignment_invite_with_errors(page: Any, app: RunningApp, site: Any, language: str) -> None:
+    # Inviting with nobody ticked: the search results come back with the message beside them.
+    path = _assignment(page, app, site, NOT_ANSWERED)
+    page.goto(app.url(f"{path}?searched=1", language))
+    _submit(page, "form[action*='/invitations']")
+    assert page.locator("#expert-error").count() == 1, app.explain("no message beside the search results")
+    assert page.locator("input[name=expert]").count() >= 1, app.explain("the search results are gone")
+
+
 def show_sessions(page: Any, app: RunningApp, site: Any, language: str) -> None:
     page.goto(app.url(f"{_assignment(page, app, site)}/sessions", language))
     assert page.locator("form[action$='/attendance']").count() >= 1
@@ -186,6 +195,11 @@ def show_compensation_with_errors(page: Any, app: RunningApp, site: Any, languag
 def show_ledger(page: Any, app: RunningApp, site: Any, language: str) -> None:
     page.goto(app.url(f"{_group(page, app, site)}/ledger", language))
     assert page.locator("form[action$='/ledger/export']").count() == 1
+
+
+def show_ledger_with_errors(page: Any, app: RunningApp, site: Any, language: str) -> None:
+    page.goto(app.url(f"{_group(page, app, site)}/ledger?year=1999", language))
+    assert page.locator("#year-error").count() == 1, app.explain("no message beside the year")
 
 
 # --- the expert's pages ---
@@ -330,6 +344,7 @@ PAGES: dict[str, Callable[[Any, RunningApp, Any, str], None]] = {
     "experts-coordinator-assignment": show_assignment,
     "experts-coordinator-assignment-request": show_assignment_request,
     "experts-coordinator-assignment-with-errors": show_assignment_with_errors,
+    "experts-coordinator-assignment-invite-with-errors": show_assignment_invite_with_errors,
     "experts-coordinator-sessions": show_sessions,
     "experts-coordinator-sessions-with-errors": show_sessions_with_errors,
     "experts-coordinator-input": show_input,
@@ -339,6 +354,7 @@ PAGES: dict[str, Callable[[Any, RunningApp, Any, str], None]] = {
     "experts-coordinator-compensation": show_compensation,
     "experts-coordinator-compensation-with-errors": show_compensation_with_errors,
     "experts-coordinator-ledger": show_ledger,
+    "experts-coordinator-ledger-with-errors": show_ledger_with_errors,
     "experts-home": show_home,
     "experts-join": show_join,
     "experts-join-invalid": show_join_invalid,
@@ -376,6 +392,7 @@ ROUTES: dict[str, list[str]] = {
         "experts-coordinator-assignment",
         "experts-coordinator-assignment-request",
         "experts-coordinator-assignment-with-errors",
+        "experts-coordinator-assignment-invite-with-errors",
     ],
     "/coordinator/assignments/{assignment_id:int}/sessions": [
         "experts-coordinator-sessions",
@@ -393,7 +410,10 @@ ROUTES: dict[str, list[str]] = {
         "experts-coordinator-compensation",
         "experts-coordinator-compensation-with-errors",
     ],
-    "/coordinator/groups/{group_id:int}/ledger": ["experts-coordinator-ledger"],
+    "/coordinator/groups/{group_id:int}/ledger": [
+        "experts-coordinator-ledger",
+        "experts-coordinator-ledger-with-errors",
+    ],
     "/experts": ["experts-home"],
     "/experts/join/{token:str}": ["experts-join", "experts-join-invalid"],
     "/experts/{expert_id:int}/consents": ["experts-consents", "experts-consents-with-errors"],

@@ -151,6 +151,25 @@ def another_assignment(db: Session, group: ExpertGroup, topic: str = "Toinen teh
     return assignment
 
 
+def profile(areas: list[int], **overrides: object) -> dict[str, object]:
+    """The expert's profile form, filled in as a person would (Aino's details unless overridden)."""
+    form: dict[str, object] = {
+        "name": "Aino Virtanen",
+        "email": "aino.private@example.fi",
+        "phone": "040 765 4321",
+        "preferred_language": "fi",
+        "areas": [str(area) for area in areas],
+        "trained": "yes",
+        "training_details": "Kokemusasiantuntijakoulutus 2024",
+        "languages": ["fi", "sv"],
+        "availability": ["weekday_evening"],
+        "fee_preference": "fee",
+        "withholding": "25,5",
+    }
+    form.update(overrides)
+    return form
+
+
 def arrange(db: Session, people: dict[str, User]) -> Arranged:
     kaisa, karl = people[KAISA.email], people[KARL.email]
     group = make_group(db, kaisa, "Mielenterveyspalvelut")

@@ -5,8 +5,12 @@ asked and a council member see nothing confidential."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pb.accounts.models import User
+from pb.audit.models import AuditEvent
+from pb.experts.models import Assignment, CoordinatorNote, ExpertSession, LedgerEntry, Summary
 from tests.conftest import FormClient
 from tests.experts.personas import DORA, EEVA, ELIAS, FREDRIK, KAISA, KARL, VILLE
 from tests.experts.support import EEVA_INPUT, ELIAS_INPUT, KAISA_NOTE, Arranged
@@ -58,15 +62,49 @@ def test_nobody_else_reaches_the_groups_pages_about_people(
         assert not any(text in response.text for text in CONFIDENTIAL), path
 
 
+def changes(arranged: Arranged) -> list[tuple[str, dict[str, object]]]:
+    """Every state-changing route about the group's people and their work, with a form that would work."""
+    assignment = f"/coordinator/assignments/{arranged.assignment.id}"
+    group = f"/coordinator/groups/{arranged.group.id}"
+    eeva = str(arranged.eeva.id)
+    return [
+        (f"{group}/experts", {"email": "someone@example.fi", "language": "fi"}),
+        (f"/coordinator/experts/{eeva}/invitation", {}),
+        (f"{assignment}/details", {"topic": "Muutettu"}),
+        (f"{assignment}/close", {}),
+        (f"{assignment}/invitations", {"expert": [eeva]}),
+        (f"{assignment}/sessions", {"title": "X", "date": "1.3.2030", "time": "17:00", "duration_minutes": "60"}),
+        (f"{assignment}/sessions/{arranged.session.id}/attendance", {"attended": [eeva]}),
+        (f"{assignment}/notes", {"body": "sneaky"}),
+        (f"{assignment}/summary", {"themes": "Teemat"}),
+        (f"{assignment}/summary/signoff", {}),
+        (f"{assignment}/summary/publish", {"reviewed": "yes"}),
+        (f"{assignment}/fees", {"session_id": str(arranged.session.id)}),
+        (f"{assignment}/expenses", {"expert_id": eeva, "description": "X", "amount": "5", "spent_on": "1.3.2026"}),
+        (f"{group}/ledger/export", {}),
+    ]
+
+
 @pytest.mark.parametrize(
-    "persona", [AINO, FREDRIK, KARL, DORA], ids=["resident", "facilitator", "other-coordinator", "requester"]
+    ("persona", "status"),
+    [(AINO, 403), (FREDRIK, 403), (DORA, 403), (VILLE, 403), (KARL, 404), (ANNA, 404)],
+    ids=["resident", "facilitator", "requester", "council-member", "other-coordinator", "admin-not-coordinator"],
 )
-def test_nobody_else_can_add_a_note(
-    client: FormClient, group: Arranged, people: dict[str, User], persona: Persona
+def test_nobody_else_can_change_the_groups_people_or_their_work(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User], persona: Persona, status: int
 ) -> None:
     client.log_in(persona)
-    response = client.submit(f"/coordinator/assignments/{group.assignment.id}/notes", {"body": "sneaky"})
-    assert response.status_code in {403, 404}
+    for path, form in changes(group):
+        response = client.submit(path, form)
+        assert response.status_code == status, (path, response.status_code)
+        # Above all, no payroll file with names for someone who may not see them.
+        assert not response.headers.get("content-type", "").startswith("text/csv"), path
+    db.expire_all()
+    assignment = db.get(Assignment, group.assignment.id)
+    assert assignment is not None and (assignment.topic, assignment.status) == ("Ajanvarauksen sujuvuus", "open")
+    for model in (Summary, LedgerEntry, ExpertSession, CoordinatorNote):
+        assert len(db.scalars(select(model)).all()) == (1 if model in {ExpertSession, CoordinatorNote} else 0), model
+    assert not [event for event in db.scalars(select(AuditEvent)) if event.action.startswith("experts.")]
 
 
 def test_an_expert_reads_only_their_own_input(client: FormClient, group: Arranged, people: dict[str, User]) -> None:

@@ -15,7 +15,7 @@ from pb.experts.models import (
     AssignmentInvitation,
     AssignmentStatus,
     Attendance,
-    Expert,
+    CoordinatorNote,
     ExpertInput,
     ExpertSession,
     InvitationResponse,
@@ -104,7 +104,7 @@ def test_the_coordinator_can_decline_a_request(
         == 303
     )
     again = client.submit(f"/coordinator/assignments/{requested.id}/decline", {})
-    assert again.status_code == 422
+    assert again.status_code == 422 and 'id="decision_note-error"' in again.text
     db.expire_all()
     assert db.get(Assignment, requested.id).status == AssignmentStatus.DECLINED  # type: ignore[union-attr]
 
@@ -159,15 +159,43 @@ def test_an_expert_accepts_with_the_confidentiality_agreement_recorded(
     assert client.submit(f"/experts/assignments/{invitation.id}/input", {"body": "Jotain"}).status_code == 422
     missing = client.submit(f"/experts/assignments/{invitation.id}/answer", {"answer": "accept"})
     assert missing.status_code == 422 and 'id="agreement-error"' in missing.text
-    accepted = client.submit(f"/experts/assignments/{invitation.id}/answer", {"answer": "accept", "agreement": "yes"})
+    accepted = client.submit(
+        f"/experts/assignments/{invitation.id}/answer",
+        {"answer": "accept", "agreement": "yes", "agreement_version": "1"},
+    )
     assert accepted.status_code == 303
     db.expire_all()
     row = db.get(AssignmentInvitation, invitation.id)
     assert row is not None and row.response == InvitationResponse.ACCEPTED
     assert row.agreement_version == 1 and row.agreement_sha256 == text_digest("Salassapito.")
     assert row.agreement_accepted_at is not None
-    # Answered once.
-    assert client.submit(f"/experts/assignments/{invitation.id}/answer", {"answer": "decline"}).status_code == 422
+    # Answered once: the form is gone, and the refusal says why.
+    again = client.submit(f"/experts/assignments/{invitation.id}/answer", {"answer": "decline"})
+    assert again.status_code == 422 and 'id="answer-error"' in again.text
+
+
+def test_an_agreement_changed_while_the_expert_read_it_must_be_read_again(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    second = another_assignment(db, group.group)
+    invitation = invite(db, second, group.eeva, accepted=False)
+    as_(client, EEVA).get(f"/experts/assignments/{invitation.id}")
+    # The coordinator changes the agreement while Eeva reads version 1.
+    second.agreement_text = "Uusi salassapitositoumus."
+    second.agreement_version = 2
+    db.commit()
+    stale = {"answer": "accept", "agreement": "yes", "agreement_version": "1"}
+    refused = client.submit(f"/experts/assignments/{invitation.id}/answer", stale)
+    assert refused.status_code == 422 and 'id="agreement-error"' in refused.text
+    assert "Uusi salassapitositoumus." in refused.text
+    db.expire_all()
+    assert db.get(AssignmentInvitation, invitation.id).response == InvitationResponse.PENDING  # type: ignore[union-attr]
+    accepted = client.submit(f"/experts/assignments/{invitation.id}/answer", {**stale, "agreement_version": "2"})
+    assert accepted.status_code == 303
+    db.expire_all()
+    row = db.get(AssignmentInvitation, invitation.id)
+    assert row is not None and row.agreement_version == 2
+    assert row.agreement_sha256 == text_digest("Uusi salassapitositoumus.")
 
 
 def test_an_expert_may_decline(client: FormClient, db: Session, group: Arranged, people: dict[str, User]) -> None:
@@ -242,12 +270,45 @@ def test_closing_ends_the_assignment_for_everyone(
         db, group.group, None, "Pirjo Vastaamatta", "pirjo@example.fi", [group.areas[0]], group.texts
     )
     pending = invite(db, group.assignment, pending_expert, accepted=False)
+    base = f"/coordinator/assignments/{group.assignment.id}"
     as_(client, KAISA)
-    assert client.submit(f"/coordinator/assignments/{group.assignment.id}/close").status_code == 303
+    assert client.submit(f"{base}/close").status_code == 303
     db.expire_all()
     assert db.get(AssignmentInvitation, pending.id).response == InvitationResponse.CANCELLED  # type: ignore[union-attr]
+    # Pages opened before the closing still post their forms: each refusal says why, beside its field.
+    session = {"title": "Myöhässä", "date": "2.3.2026", "time": "17:30", "duration_minutes": "60"}
+    for path, form, field in [
+        (f"{base}/sessions", session, "title"),
+        (f"{base}/details", details(), "topic"),
+        (f"{base}/close", {}, None),
+    ]:
+        response = client.submit(path, form)
+        if field is None:
+            assert response.status_code == 303  # a flash message on the assignment page
+        else:
+            assert response.status_code == 422 and f'id="{field}-error"' in response.text, path
     as_(client, EEVA)
-    assert (
-        client.submit(f"/experts/assignments/{group.eeva_invitation.id}/input", {"body": "Myöhässä"}).status_code == 422
-    )
-    assert db.get(Expert, group.eeva.id) is not None
+    late = client.submit(f"/experts/assignments/{group.eeva_invitation.id}/input", {"body": "Myöhässä"})
+    assert late.status_code == 422 and 'id="body-error"' in late.text
+    db.expire_all()
+    assert not db.scalars(select(ExpertInput).where(ExpertInput.body == "Myöhässä")).all()
+    assert not db.scalars(select(ExpertSession).where(ExpertSession.title == "Myöhässä")).all()
+
+
+def test_the_coordinator_writes_notes_on_the_assignment(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    as_(client, KAISA)
+    path = f"/coordinator/assignments/{group.assignment.id}"
+    empty = client.submit(f"{path}/notes", {"body": "  "})
+    assert empty.status_code == 422 and 'id="body-error"' in empty.text
+    assert client.submit(f"{path}/notes", {"body": "Sovittiin kolmas tapaaminen."}).status_code == 303
+    assert "Sovittiin kolmas tapaaminen." in client.get(f"{path}/input").text
+    note = db.scalars(select(CoordinatorNote).where(CoordinatorNote.body == "Sovittiin kolmas tapaaminen.")).one()
+    # The log names the note, never its words.
+    assert audit(db, "experts.note_added")[-1].after == {"note_id": note.id}
+    # A request not taken on has no notes yet.
+    as_(client, DORA).submit("/expert-requests", request_form(group))
+    requested = db.scalars(select(Assignment).where(Assignment.status == AssignmentStatus.REQUESTED)).one()
+    refused = as_(client, KAISA).submit(f"/coordinator/assignments/{requested.id}/notes", {"body": "Muistiinpano"})
+    assert refused.status_code == 422 and 'id="body-error"' in refused.text

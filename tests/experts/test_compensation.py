@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from pb.experts.models import (
     LedgerEntry,
     LedgerKind,
     Payee,
+    RegistrySettings,
 )
 from tests.conftest import FormClient
 from tests.experts.personas import EEVA, ELIAS, KAISA
@@ -186,3 +188,32 @@ def test_an_expert_sees_their_own_earnings_and_only_they_get_the_earnings_alert(
     # Elias sees his association line, not Eeva's fee.
     elias_page = as_(client, ELIAS).get("/experts/earnings?lang=en").text
     assert "Mielen ry" in elias_page and "7,50" not in elias_page and "earnings limit" not in elias_page
+
+
+def test_the_earnings_alert_uses_the_registrys_limit_and_each_years_own_fees(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    this_year = date.today().year
+    for year, cents in ((this_year, 2000), (this_year - 1, 3000)):
+        db.add(
+            LedgerEntry(
+                group_id=group.group.id,
+                expert_id=group.eeva.id,
+                kind=LedgerKind.FEE,
+                payee=Payee.EXPERT,
+                description="Tapaaminen",
+                earned_on=date(year, 6, 1),
+                amount_cents=cents,
+            )
+        )
+    # The limit is a registry setting; Eeva ticked "warn me" without a limit of her own.
+    db.add(RegistrySettings(earnings_limit_cents=3500, alert_percent=80))
+    payment = db.get(ExpertPaymentDetails, group.eeva.id)
+    assert payment is not None
+    payment.has_earnings_limit = True
+    payment.earnings_limit_cents = None
+    db.commit()
+    page = as_(client, EEVA).get("/experts/earnings?lang=en").text
+    # Last year: 30 € of 35 € is over 80 %. This year: 20 € is not; added to last year's it would be over the limit.
+    assert page.count("close to the earnings limit") == 1 and "over the earnings limit" not in page
+    assert page.index(str(this_year)) < page.index(str(this_year - 1)) < page.index("close to the earnings limit")

@@ -4,7 +4,7 @@ at once) and leaving the registry (contact data and input deleted, the rest kept
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,26 +24,8 @@ from pb.experts.models import (
 )
 from tests.conftest import FormClient, Mailbox
 from tests.experts.personas import EEVA, ELIAS, KAISA
-from tests.experts.support import Arranged, add_expert, another_assignment, audit, invite
+from tests.experts.support import Arranged, add_expert, another_assignment, audit, invite, profile
 from tests.personas import AINO
-
-
-def profile(areas: list[int], **overrides: object) -> dict[str, object]:
-    form: dict[str, object] = {
-        "name": "Aino Virtanen",
-        "email": "aino.private@example.fi",
-        "phone": "040 765 4321",
-        "preferred_language": "fi",
-        "areas": [str(area) for area in areas],
-        "trained": "yes",
-        "training_details": "Kokemusasiantuntijakoulutus 2024",
-        "languages": ["fi", "sv"],
-        "availability": ["weekday_evening"],
-        "fee_preference": "fee",
-        "withholding": "25,5",
-    }
-    form.update(overrides)
-    return form
 
 
 def test_an_invited_resident_joins_gives_consent_and_fills_in_their_own_profile(
@@ -72,7 +54,7 @@ def test_an_invited_resident_joins_gives_consent_and_fills_in_their_own_profile(
     # Without the registry consent, the profile cannot be saved.
     blocked = client.submit(f"/experts/{expert_id}/profile", profile([group.areas[0].id]))
     assert blocked.status_code == 422
-    consent = client.submit(f"/experts/{expert_id}/consents/registry", {"agree": "yes"})
+    consent = client.submit(f"/experts/{expert_id}/consents/registry", {"agree": "yes", "version": "1"})
     assert consent.headers["location"] == f"/experts/{expert_id}/profile"
     saved = client.submit(f"/experts/{expert_id}/profile", profile([group.areas[0].id, group.areas[2].id]))
     assert saved.status_code == 303, saved.text
@@ -151,9 +133,14 @@ def test_withdrawing_the_contact_consent_takes_the_expert_out_of_searches_at_onc
     found = client.get(f"/coordinator/assignments/{second.id}?searched=1&area={area}").text
     assert "Olli Haettava" in found and ELIAS.name in found
     assert EEVA.name not in found
-    # Inviting her by posting her number anyway is refused: consent is checked again when inviting.
-    refused = client.submit(f"/coordinator/assignments/{second.id}/invitations", {"expert": [str(group.eeva.id)]})
-    assert refused.status_code == 422
+    # Inviting her by posting her number anyway is refused: consent is checked again when inviting. The search
+    # results come back with the message beside them, and the others ticked stay ticked.
+    refused = client.submit(
+        f"/coordinator/assignments/{second.id}/invitations?searched=1&area={area}",
+        {"expert": [str(group.eeva.id), str(other.id)]},
+    )
+    assert refused.status_code == 422 and 'id="expert-error"' in refused.text
+    assert f'value="{other.id}" checked' in refused.text and EEVA.name not in refused.text
     assert db.scalars(select(AssignmentInvitation).where(AssignmentInvitation.assignment_id == second.id)).all() == []
     assert other.id != pending.id
 
@@ -190,7 +177,9 @@ def test_an_expired_consent_is_not_in_force(
 def test_a_consent_cannot_expire_in_the_past(client: FormClient, group: Arranged, people: dict[str, User]) -> None:
     client.log_in(EEVA)
     client.submit(f"/experts/{group.eeva.id}/consents/named/withdraw")
-    response = client.submit(f"/experts/{group.eeva.id}/consents/named", {"agree": "yes", "expires_on": "1.1.2000"})
+    response = client.submit(
+        f"/experts/{group.eeva.id}/consents/named", {"agree": "yes", "version": "1", "expires_on": "1.1.2000"}
+    )
     assert response.status_code == 422 and 'id="named-expires_on-error"' in response.text
 
 
@@ -282,3 +271,57 @@ def test_deleting_the_account_can_take_the_person_out_of_every_registry_in_one_t
     assert db.scalars(select(ExpertIdentity).where(ExpertIdentity.user_id == people[EEVA.email].id)).all() == []
     assert db.get(Expert, group.eeva.id).status == ExpertStatus.WITHDRAWN  # type: ignore[union-attr]
     assert db.get(ExpertIdentity, group.elias.id) is not None
+
+
+def test_consent_is_recorded_to_the_version_the_expert_read(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    client.log_in(EEVA)
+    client.submit(f"/experts/{group.eeva.id}/consents/named/withdraw")
+    # Version 1 is on Eeva's screen when the coordinator publishes version 2.
+    client.cookies.clear()
+    client.log_in(KAISA)
+    client.submit(f"/coordinator/groups/{group.group.id}/consent-texts", {"purpose": "named", "consent_fi": "Uusi."})
+    client.cookies.clear()
+    client.log_in(EEVA)
+    stale = client.submit(f"/experts/{group.eeva.id}/consents/named", {"agree": "yes", "version": "1"})
+    # GDPR Art. 7(1): agreeing to version 1 must not be recorded as agreeing to a version 2 never read.
+    assert stale.status_code == 422 and 'id="named-agree-error"' in stale.text and "Uusi." in stale.text
+    db.expire_all()
+    named = select(ExpertConsent).where(ExpertConsent.expert_id == group.eeva.id, ExpertConsent.purpose == "named")
+    assert all(consent.withdrawn_at is not None for consent in db.scalars(named))
+    assert (
+        client.submit(f"/experts/{group.eeva.id}/consents/named", {"agree": "yes", "version": "2"}).status_code == 303
+    )
+    db.expire_all()
+    in_force = [consent for consent in db.scalars(named) if consent.withdrawn_at is None]
+    assert [consent.consent_text.version for consent in in_force] == [2]
+
+
+def test_an_expired_invitation_can_be_sent_again_and_only_the_new_link_works(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User], mailbox: Mailbox
+) -> None:
+    client.log_in(KAISA)
+    client.submit(f"/coordinator/groups/{group.group.id}/experts", {"email": AINO.email, "language": "fi"})
+    old_link = re.sub(r"^https?://[^/]+", "", mailbox.link_in_last_to(AINO.email))
+    identity = db.scalars(select(ExpertIdentity).where(ExpertIdentity.email == AINO.email)).one()
+    identity.invitation_expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.commit()
+    client.cookies.clear()
+    client.log_in(AINO)
+    assert client.get(old_link).status_code == 404  # too old
+
+    client.cookies.clear()
+    client.log_in(KAISA)
+    assert client.submit(f"/coordinator/experts/{identity.expert_id}/invitation").status_code == 303
+    new_link = re.sub(r"^https?://[^/]+", "", mailbox.link_in_last_to(AINO.email))
+    assert new_link != old_link and audit(db, "experts.invitation_renewed")
+    client.cookies.clear()
+    client.log_in(AINO)
+    assert client.get(old_link).status_code == 404
+    assert client.submit(new_link).status_code == 303
+    # Once accepted, there is nothing to send again.
+    client.cookies.clear()
+    client.log_in(KAISA)
+    client.submit(f"/coordinator/experts/{identity.expert_id}/invitation")
+    assert len(mailbox.to(AINO.email)) == 2

@@ -10,10 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pb.accounts.models import User
-from pb.experts.models import Summary, SummaryStatus
+from pb.experts.models import Attendance, SignOff, Summary, SummaryStatus
 from tests.conftest import FormClient
 from tests.experts.personas import DORA, EEVA, ELIAS, KAISA, KARL, VILLE
-from tests.experts.support import EEVA_INPUT, ELIAS_INPUT, KAISA_NOTE, Arranged, audit, pdf_text
+from tests.experts.support import (
+    EEVA_INPUT,
+    ELIAS_INPUT,
+    KAISA_NOTE,
+    Arranged,
+    add_expert,
+    audit,
+    invite,
+    pdf_text,
+)
 from tests.personas import AINO, Persona
 
 DRAFT = {
@@ -42,7 +51,8 @@ def summary_of(db: Session) -> Summary:
 
 def sign(client: FormClient, persona: Persona, summary: Summary, decision: str = "approved", comment: str = "") -> Any:
     as_(client, persona)
-    return client.submit(f"/experts/summaries/{summary.id}", {"decision": decision, "comment": comment})
+    answer = {"decision": decision, "comment": comment, "content_sha256": summary.content_sha256}
+    return client.submit(f"/experts/summaries/{summary.id}", answer)
 
 
 def publish(client: FormClient, arranged: Arranged, reviewed: bool = False) -> Any:
@@ -93,9 +103,10 @@ def test_publishing_waits_for_every_expert_whose_input_is_used(
     assert summary.status == SummaryStatus.PUBLISHED and summary.participant_count == 2
     event = audit(db, "experts.summary_published")[-1]
     assert event.after is not None and sorted(event.after["signed_off_by"]) == sorted([group.eeva.id, group.elias.id])
-    # Published means fixed.
+    # Published means fixed: a draft saved from a page opened earlier is refused, with the reason shown.
     as_(client, KAISA)
-    assert client.submit(f"/coordinator/assignments/{group.assignment.id}/summary", DRAFT).status_code == 422
+    late = client.submit(f"/coordinator/assignments/{group.assignment.id}/summary", DRAFT)
+    assert late.status_code == 422 and 'id="themes-error"' in late.text
 
 
 def test_changing_the_text_asks_everyone_again(
@@ -115,6 +126,27 @@ def test_changing_the_text_asks_everyone_again(
     sign(client, EEVA, summary)
     sign(client, ELIAS, summary)
     assert publish(client, group, reviewed=True).status_code == 303
+
+
+def test_an_answer_counts_only_for_the_text_the_expert_read(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    draft(client, group)
+    ask(client, group)
+    summary = summary_of(db)
+    read = summary.content_sha256
+    assert "Takaisinsoitto auttaisi." in as_(client, EEVA).get(f"/experts/summaries/{summary.id}").text
+    # The coordinator edits the text and asks again while Eeva is reading the first version.
+    draft(client, group, quotes="”Odotin puhelimessa pitkään.”")
+    ask(client, group)
+    as_(client, EEVA)
+    stale = client.submit(f"/experts/summaries/{summary.id}", {"decision": "approved", "content_sha256": read})
+    assert stale.status_code == 422 and 'id="decision-error"' in stale.text
+    assert "Odotin puhelimessa pitkään." in stale.text  # the new text is shown to read
+    assert db.scalars(select(SignOff)).all() == []
+    current = summary_of(db).content_sha256
+    assert current != read and sign(client, EEVA, summary_of(db)).status_code == 303
+    assert [answer.content_sha256 for answer in db.scalars(select(SignOff))] == [current]
 
 
 def test_warnings_must_be_gone_through_before_publishing(
@@ -148,6 +180,23 @@ def test_an_expert_who_leaves_takes_their_words_out_of_the_draft_first(
     assert publish(client, group, reviewed=True).status_code == 303
 
 
+def test_an_expert_who_takes_back_their_input_sends_the_draft_back_for_revision(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    draft(client, group)
+    ask(client, group)
+    sign(client, ELIAS, summary_of(db))
+    as_(client, EEVA).submit(f"/experts/assignments/{group.eeva_invitation.id}/input/{group.eeva_input.id}/delete")
+    blocked = publish(client, group, reviewed=True)
+    assert blocked.status_code == 422 and "taken back their input" in blocked.text
+    # Edited and asked again, only Elias's input is used: his answer is the one needed.
+    draft(client, group, quotes="")
+    ask(client, group)
+    assert as_(client, EEVA).get(f"/experts/summaries/{summary_of(db).id}").status_code == 404
+    sign(client, ELIAS, summary_of(db))
+    assert publish(client, group, reviewed=True).status_code == 303
+
+
 @pytest.fixture
 def published(client: FormClient, db: Session, group: Arranged, people: dict[str, User]) -> Summary:
     draft(client, group)
@@ -169,6 +218,7 @@ def test_the_pdf_for_decision_makers_has_what_was_asked_themes_and_names_only_wi
     assert "Summary of the lived-experience experts' views" in text
     assert "Ajanvarauksen sujuvuus" in text and "Miten ajanvaraus sujuu?" in text
     assert "Puhelinjonot ovat pitkiä." in text and "Takaisinsoitto kaikkiin jonoihin." in text
+    assert "Odotin tunnin." in text  # the anonymised quote
     # Two took part: no exact number under five.
     assert "Fewer than five lived-experience experts took part" in text
     # Eeva consented to be named, Elias did not; nothing confidential is in it.
@@ -180,6 +230,28 @@ def test_the_pdf_for_decision_makers_has_what_was_asked_themes_and_names_only_wi
     as_(client, EEVA).submit(f"/experts/{group.eeva.id}/consents/named/withdraw")
     again = as_(client, DORA).get(f"/expert-summaries/{published.id}/pdf?lang=en")
     assert EEVA.name not in pdf_text(again.content)
+
+
+def test_from_five_people_up_the_summary_gives_the_exact_number(
+    client: FormClient, db: Session, group: Arranged, people: dict[str, User]
+) -> None:
+    for number in range(3):
+        expert = add_expert(
+            db, group.group, None, f"Osallistuja {number}", f"osallistuja{number}@example.fi", [], group.texts
+        )
+        invite(db, group.assignment, expert)
+        db.add(Attendance(session_id=group.session.id, expert_id=expert.id, attended=True, minutes=90))
+    db.commit()
+    draft(client, group)
+    ask(client, group)
+    summary = summary_of(db)
+    assert not [item for item in summary.check_warnings if item["kind"] == "small_group"]
+    # Only the two who wrote input sign off; all five who attended are counted.
+    sign(client, EEVA, summary)
+    sign(client, ELIAS, summary)
+    assert publish(client, group, reviewed=True).status_code == 303
+    page = as_(client, DORA).get(f"/expert-summaries/{summary.id}?lang=en").text
+    assert "5 lived-experience experts took part." in page and "Fewer than five" not in page
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,9 @@ class AssignmentController(Controller):
             "invitations": invited,
             "accepted": sum(1 for row in invited if row.invitation.response == InvitationResponse.ACCEPTED),
             "search": search,
+            "search_query": request.url.query,
             "candidates": candidates,
+            "chosen": set(),
             "invite_errors": Errors(),
             "availability_labels": AVAILABILITY_LABELS,
             "working_languages": WORKING_LANGUAGES,
@@ -285,7 +287,9 @@ class AssignmentController(Controller):
                 await notify(services, invited, ASSIGNMENT_TEMPLATE, N_("You have a new invitation in pb"))
                 flash(request, _("%(count)s experts have been invited.") % {"count": len(invited)})
                 return see_other(f"{BASE}/assignments/{assignment.id}#invitations")
-        return await self._assignment(request, db, group, assignment, status=422, invite_errors=errors)
+        return await self._assignment(
+            request, db, group, assignment, status=422, invite_errors=errors, chosen=set(chosen)
+        )
 
     # --- sessions and attendance ---
 

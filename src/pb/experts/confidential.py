@@ -19,6 +19,7 @@ from pb.audit.services import record
 from pb.db import utcnow
 from pb.experts.assignments import OwnInvitation
 from pb.experts.models import (
+    MAX_ID,
     Assignment,
     AssignmentStatus,
     CoordinatorNote,
@@ -138,7 +139,7 @@ async def add_input(db: AsyncSession, user: User, own: OwnInvitation, body: str,
 
 async def delete_own_input(db: AsyncSession, user: User, own: OwnInvitation, input_id: int, address: str) -> None:
     """An expert may take back what they wrote while the assignment is in progress."""
-    item = await db.get(ExpertInput, input_id)
+    item = await db.get(ExpertInput, input_id) if 0 < input_id <= MAX_ID else None
     if item is None or item.expert_id != own.expert.id or item.assignment_id != own.assignment.id:
         raise ExpertsRefused(N_("There is no such input."))
     if own.assignment.status != AssignmentStatus.OPEN:

@@ -179,7 +179,9 @@ class ExpertController(Controller):
         chosen = ConsentPurpose(purpose)
         _ = translator(request)
         data = await read_form(request)
-        expires_on, errors = forms.parse_consent(data, _, experts.today(services.settings.timezone))
+        expires_on, errors = forms.parse_consent(
+            data, _, experts.today(services.settings.timezone), texts[chosen].version
+        )
         if not errors:
             try:
                 await registry.give_consent(db, user, expert, texts[chosen], expires_on, client_address(request))
@@ -343,7 +345,7 @@ class ExpertController(Controller):
         own = await assignments.get_own_invitation(db, user, invitation_id)
         _ = translator(request)
         data = await read_form(request)
-        accept, errors = forms.parse_answer(data, _)
+        accept, errors = forms.parse_answer(data, _, own.assignment.agreement_version)
         if not errors:
             try:
                 await assignments.answer(db, user, own, accept, client_address(request))
@@ -409,7 +411,7 @@ class ExpertController(Controller):
         own = await summaries.get_own_summary(db, user, summary_id)
         _ = translator(request)
         data = await read_form(request)
-        (decision, comment), errors = forms.parse_signoff(data, _)
+        (decision, comment), errors = forms.parse_signoff(data, _, own.summary.content_sha256)
         if errors:
             return page(
                 "experts/me/signoff.html",

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from pb.experts.models import (
+    MAX_ID,
     AvailabilityTime,
     Confidentiality,
     ConsentPurpose,
@@ -30,6 +31,16 @@ MAX_EUROS = 100_000
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row number from a form or a query string, or None. ASCII digits only: ``str.isdigit`` also accepts "²",
+    which ``int`` refuses, and ``int`` refuses more than 4300 digits (CPython's guard against slow conversion)."""
+    text = (raw or "").strip()
+    if not text or len(text) > len(str(MAX_ID)) or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def _first(data: Mapping[str, Sequence[str]] | Mapping[str, str], name: str) -> str:
@@ -75,7 +86,8 @@ def _day(data: Mapping[str, str], name: str, errors: Errors, _: Translate, *, re
 
 def _whole(data: Mapping[str, str], name: str, errors: Errors, _: Translate, *, least: int, most: int) -> int | None:
     text = clean_text(data.get(name)).replace(" ", "")
-    if not text.isascii() or not text.isdigit() or not least <= int(text) <= most:
+    # The length first: int() of thousands of digits is refused (see parse_id), and no bound here needs more.
+    if len(text) > 9 or not text.isascii() or not text.isdigit() or not least <= int(text) <= most:
         errors.add(name, _("Enter a whole number from %(least)s to %(most)s.") % {"least": least, "most": most})
         return None
     return int(text)
@@ -195,10 +207,14 @@ def parse_invite(data: Mapping[str, str], _: Translate) -> tuple[InviteForm, Err
     return InviteForm(email, name, language), errors
 
 
-def parse_consent(data: Mapping[str, str], _: Translate, day: date) -> tuple[date | None, Errors]:
+def parse_consent(data: Mapping[str, str], _: Translate, day: date, version: int) -> tuple[date | None, Errors]:
+    """``version``: the text's version in use now. The form sends the version the expert read, and consent is
+    recorded only to that text (GDPR Art. 7(1): the controller must show what exactly was agreed to)."""
     errors = Errors()
     if data.get("agree") != "yes":
         errors.add("agree", _("Tick the box if you agree. If you do not agree, you do not need to do anything."))
+    elif data.get("version") != str(version):
+        errors.add("agree", _("The text changed while you were reading it. Read the new version and agree again."))
     expires_on = _day(data, "expires_on", errors, _, required=False)
     if expires_on is not None and expires_on <= day:
         errors.add("expires_on", _("The date must be in the future."))
@@ -244,10 +260,11 @@ def parse_profile(
         language = "fi"
     area_ids: set[int] = set()
     for raw in lists.get("areas", []):
-        if not raw.isdigit() or int(raw) not in offered_area_ids | kept_area_ids:
+        area_id = parse_id(raw)
+        if area_id is None or area_id not in offered_area_ids | kept_area_ids:
             errors.add("areas", _("Choose areas from the list."))
         else:
-            area_ids.add(int(raw))
+            area_ids.add(area_id)
     if not area_ids:
         errors.add("areas", _("Choose at least one area you have experience of."))
     languages = tuple(code for code in WORKING_LANGUAGE_CODES if code in set(lists.get("languages", [])))
@@ -336,8 +353,7 @@ def _request_fields(data: Mapping[str, str], errors: Errors, _: Translate, day: 
 
 def parse_request(data: Mapping[str, str], _: Translate, group_ids: set[int], day: date) -> tuple[RequestForm, Errors]:
     errors = Errors()
-    raw = clean_text(data.get("group_id"))
-    group_id = int(raw) if raw.isdigit() else 0
+    group_id = parse_id(data.get("group_id")) or 0
     if group_id not in group_ids:
         errors.add("group_id", _("Choose the expert group."))
     department = _text(
@@ -403,7 +419,7 @@ class SearchForm:
 
 def parse_search(lists: Mapping[str, Sequence[str]], area_ids: set[int]) -> SearchForm:
     """A search is a GET: what cannot be understood is simply not a filter."""
-    chosen = {int(raw) for raw in lists.get("area", []) if raw.isdigit() and int(raw) in area_ids}
+    chosen = {area_id for area_id in map(parse_id, lists.get("area", [])) if area_id in area_ids}
     times = {raw for raw in lists.get("time", []) if raw in {item.value for item in AvailabilityTime}}
     language = _first(lists, "language")
     return SearchForm(
@@ -417,20 +433,26 @@ def parse_search(lists: Mapping[str, Sequence[str]], area_ids: set[int]) -> Sear
 
 def parse_chosen_experts(lists: Mapping[str, Sequence[str]], _: Translate) -> tuple[list[int], Errors]:
     errors = Errors()
-    chosen = sorted({int(raw) for raw in lists.get("expert", []) if raw.isdigit()})
+    chosen = sorted({expert_id for expert_id in map(parse_id, lists.get("expert", [])) if expert_id is not None})
     if not chosen:
         errors.add("expert", _("Tick at least one expert to invite."))
     return chosen, errors
 
 
-def parse_answer(data: Mapping[str, str], _: Translate) -> tuple[bool, Errors]:
-    """True: the expert accepts (and must accept the confidentiality agreement with it)."""
+def parse_answer(data: Mapping[str, str], _: Translate, agreement_version: int) -> tuple[bool, Errors]:
+    """True: the expert accepts (and must accept the confidentiality agreement with it). The form sends the
+    agreement's version the expert read; if the coordinator changed it meanwhile, they read it again first, so
+    the record names the text they accepted."""
     errors = Errors()
     accept = data.get("answer") == "accept"
     if data.get("answer") not in {"accept", "decline"}:
         errors.add("answer", _("Choose yes or no."))
     elif accept and data.get("agreement") != "yes":
         errors.add("agreement", _("To take part, tick the box to accept the confidentiality agreement."))
+    elif accept and data.get("agreement_version") != str(agreement_version):
+        errors.add(
+            "agreement", _("The agreement changed while you were reading it. Read the new version and tick the box.")
+        )
     return accept, errors
 
 
@@ -466,8 +488,8 @@ def parse_attendance(
     present = {raw for raw in lists.get("attended", [])}
     result: dict[int, tuple[bool, int]] = {}
     for expert_id in expert_ids:
-        raw = _first(lists, f"minutes_{expert_id}").strip()
-        minutes = int(raw) if raw.isdigit() and 0 < int(raw) <= 24 * 60 else default_minutes
+        given = parse_id(_first(lists, f"minutes_{expert_id}"))
+        minutes = given if given is not None and given <= 24 * 60 else default_minutes
         attended = str(expert_id) in present
         result[expert_id] = (attended, minutes if attended else 0)
     return result
@@ -496,7 +518,12 @@ def parse_summary(data: Mapping[str, str], _: Translate) -> tuple[SummaryForm, E
     return SummaryForm(themes, recommendations, quotes), errors
 
 
-def parse_signoff(data: Mapping[str, str], _: Translate) -> tuple[tuple[SignOffDecision, str], Errors]:
+def parse_signoff(
+    data: Mapping[str, str], _: Translate, content_sha256: str
+) -> tuple[tuple[SignOffDecision, str], Errors]:
+    """``content_sha256``: the digest of the summary's text now. The form sends the digest of the text the expert
+    read; an answer counts only for that exact text (docs/lived-experience.md, Summaries), so an edit made while
+    they were reading asks them to read again."""
     errors = Errors()
     raw = clean_text(data.get("decision"))
     decision = SignOffDecision.APPROVED
@@ -504,6 +531,8 @@ def parse_signoff(data: Mapping[str, str], _: Translate) -> tuple[tuple[SignOffD
         errors.add("decision", _("Choose whether the summary can be published."))
     else:
         decision = SignOffDecision(raw)
+        if data.get("content_sha256") != content_sha256:
+            errors.add("decision", _("The summary changed while you were reading it. Read it again and answer."))
     comment = _text(data, "comment", errors, _, limit=4000)
     if decision is SignOffDecision.CHANGES and not comment and "decision" not in errors.messages:
         errors.add("comment", _("Write what should change."))
@@ -513,13 +542,32 @@ def parse_signoff(data: Mapping[str, str], _: Translate) -> tuple[tuple[SignOffD
 # --- compensation --------------------------------------------------------------------------------------------
 
 
+# The years the ledger can show: pb keeps no lines from before 2000, and a year past 2100 is a typing slip.
+LEDGER_YEARS = (2000, 2100)
+
+
+def parse_year(raw: str | None, _: Translate) -> tuple[int | None, Errors]:
+    """The ledger's year filter (a GET form): None and no message when it is not given."""
+    errors = Errors()
+    text = clean_text(raw)
+    if not text:
+        return None, errors
+    year = parse_id(text)
+    if year is None or not LEDGER_YEARS[0] <= year <= LEDGER_YEARS[1]:
+        errors.add(
+            "year", _("Enter a year from %(least)s to %(most)s.") % {"least": LEDGER_YEARS[0], "most": LEDGER_YEARS[1]}
+        )
+        return None, errors
+    return year, errors
+
+
 def parse_fee_session(data: Mapping[str, str], _: Translate, session_ids: set[int]) -> tuple[int, Errors]:
     errors = Errors()
-    raw = clean_text(data.get("session_id"))
-    if not raw.isdigit() or int(raw) not in session_ids:
+    session_id = parse_id(data.get("session_id"))
+    if session_id is None or session_id not in session_ids:
         errors.add("session_id", _("Choose a session."))
         return 0, errors
-    return int(raw), errors
+    return session_id, errors
 
 
 @dataclass(frozen=True)
@@ -532,11 +580,11 @@ class ExpenseForm:
 
 def parse_expense(data: Mapping[str, str], _: Translate, expert_ids: set[int]) -> tuple[ExpenseForm, Errors]:
     errors = Errors()
-    raw = clean_text(data.get("expert_id"))
-    if not raw.isdigit() or int(raw) not in expert_ids:
+    expert_id = parse_id(data.get("expert_id"))
+    if expert_id is None or expert_id not in expert_ids:
         errors.add("expert_id", _("Choose the expert."))
     description = _text(data, "description", errors, _, limit=200, required=N_("Write what the expense was for."))
     amount = _euros(data, "amount", errors, _)
     spent_on = _day(data, "spent_on", errors, _)
-    form = ExpenseForm(int(raw) if raw.isdigit() else 0, description, amount or 0, spent_on or date(2000, 1, 1))
+    form = ExpenseForm(expert_id or 0, description, amount or 0, spent_on or date(2000, 1, 1))
     return form, errors

@@ -30,6 +30,7 @@ from pb.accounts.models import Role, User
 from pb.audit.services import record
 from pb.db import utcnow
 from pb.experts.models import (
+    MAX_ID,
     Assignment,
     ConsentPurpose,
     ConsentText,
@@ -78,6 +79,13 @@ def text_digest(text: str) -> str:
 # --- access --------------------------------------------------------------------------------------------------
 
 
+def known_id(row_id: int) -> int:
+    """A number from the URL, if it can name a row at all; 404 otherwise (see MAX_ID)."""
+    if not 0 < row_id <= MAX_ID:
+        raise NotFoundException()
+    return row_id
+
+
 def coordinates(user: User, group: ExpertGroup) -> bool:
     """The group's own coordinators; being an administrator is not enough to see the group's people."""
     return any(item.user_id == user.id for item in group.coordinators)
@@ -90,7 +98,7 @@ def may_manage(user: User, group: ExpertGroup) -> bool:
 async def get_group_for(db: AsyncSession, user: User, group_id: int, *, people: bool = True) -> ExpertGroup:
     """Access-checked loader of the coordinator pages. ``people=False`` is the group's setup (areas, consent
     texts, coordinators), which administrators also manage; everything about people needs a coordinator."""
-    group = await db.get(ExpertGroup, group_id)
+    group = await db.get(ExpertGroup, known_id(group_id))
     allowed = group is not None and (coordinates(user, group) if people else may_manage(user, group))
     if group is None or not allowed:
         raise NotFoundException()
@@ -98,7 +106,7 @@ async def get_group_for(db: AsyncSession, user: User, group_id: int, *, people: 
 
 
 async def get_assignment_for(db: AsyncSession, user: User, assignment_id: int) -> tuple[Assignment, ExpertGroup]:
-    assignment = await db.get(Assignment, assignment_id)
+    assignment = await db.get(Assignment, known_id(assignment_id))
     if assignment is None:
         raise NotFoundException()
     group = await get_group_for(db, user, assignment.group_id)
@@ -106,7 +114,7 @@ async def get_assignment_for(db: AsyncSession, user: User, assignment_id: int) -
 
 
 async def get_expert_for(db: AsyncSession, user: User, expert_id: int) -> tuple[Expert, ExpertGroup]:
-    expert = await db.get(Expert, expert_id)
+    expert = await db.get(Expert, known_id(expert_id))
     if expert is None:
         raise NotFoundException()
     group = await get_group_for(db, user, expert.group_id)
@@ -115,7 +123,7 @@ async def get_expert_for(db: AsyncSession, user: User, expert_id: int) -> tuple[
 
 async def get_own_expert(db: AsyncSession, user: User, expert_id: int) -> tuple[Expert, ExpertIdentity]:
     """The expert's own entry: only the account that accepted the invitation reaches it."""
-    identity = await db.get(ExpertIdentity, expert_id)
+    identity = await db.get(ExpertIdentity, known_id(expert_id))
     if identity is None or identity.user_id != user.id:
         raise NotFoundException()
     expert = await db.get(Expert, expert_id)

@@ -40,7 +40,7 @@ from pb.experts.models import (
     SummaryStatus,
 )
 from pb.experts.registry import in_force_for
-from pb.experts.services import MIN_GROUP, ExpertsRefused, coordinates, text_digest
+from pb.experts.services import MIN_GROUP, ExpertsRefused, coordinates, known_id, text_digest
 from pb.i18n import N_
 
 REPORT_TEMPLATE = "experts/summary_report.html"
@@ -192,7 +192,10 @@ async def gate(db: AsyncSession, assignment: Assignment, summary: Summary, *, re
     if summary.status != SummaryStatus.DRAFT:
         problems.append(N_("The summary has already been published."))
     if summary.revision_required:
-        problems.append(N_("An expert whose input the draft used has left the registry: take their words out."))
+        # Set when an expert leaves the registry (registry._withdraw) or deletes their input (confidential).
+        problems.append(
+            N_("An expert has left the registry or taken back their input: take their words out of the draft.")
+        )
     if summary.signoff_requested_revision != summary.revision:
         problems.append(N_("The experts have not been asked to sign off this version."))
     needed = await sources(db, assignment)
@@ -318,7 +321,7 @@ async def get_published_summary_for(
 ) -> tuple[Summary, Assignment, ExpertGroup]:
     """Published summaries are for decision makers: the group's coordinators, whoever asked for the
     assignment, council members and administrators. Others (and drafts) get 404."""
-    summary = await db.get(Summary, summary_id)
+    summary = await db.get(Summary, known_id(summary_id))
     if summary is None or summary.status != SummaryStatus.PUBLISHED:
         raise NotFoundException()
     assignment = await db.get(Assignment, summary.assignment_id)

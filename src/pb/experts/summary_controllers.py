@@ -254,13 +254,18 @@ class CompensationController(Controller):
         group_id: FromPath[int],
         db: NamedDependency[AsyncSession],
         services: NamedDependency[Services],
-        year: FromQuery[int | None] = None,
+        year: FromQuery[str | None] = None,
     ) -> Template:
         group = await experts.get_group_for(db, signed_in(request), group_id)
-        shown = year or experts.today(services.settings.timezone).year
+        # A GET filter: a year that cannot be read is named next to the field, and this year is shown meanwhile.
+        chosen, errors = forms.parse_year(year, translator(request))
+        shown = chosen or experts.today(services.settings.timezone).year
         rows = await compensation.ledger_of(db, group, year=shown)
         return page(
             "experts/coordinator/ledger.html",
+            status=422 if errors else 200,
+            errors=errors,
+            form={"year": year if errors else str(shown)},
             group=group,
             is_coordinator=True,
             year=shown,
