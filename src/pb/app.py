@@ -49,6 +49,7 @@ from pb.web import errors
 from pb.web.auth import LoginRequired
 from pb.web.csrf import CSRFMiddleware
 from pb.web.deps import Services, provide_db, provide_services
+from pb.web.ids import IdRangeMiddleware
 from pb.web.sessions import SessionLayer
 from pb.web.shell import PbApp
 from pb.web.templating import build_environment
@@ -101,7 +102,7 @@ def assemble_app() -> PbApp:
         dependencies={"db": Provide(provide_db), "services": Provide(provide_services, sync_to_thread=False)},
         plugins=[HTMXPlugin()],
         # CSRF: a token in the server-side session instead of Litestar's double-submit cookie (web/csrf.py).
-        middleware=[CSRFMiddleware()],
+        middleware=[CSRFMiddleware(), IdRangeMiddleware()],
         exception_handlers={
             LoginRequired: errors.login_required,
             HTTPException: errors.http_error,
