@@ -14,6 +14,11 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that Alembic migrations name things the same way on SQLite and PostgreSQL.
+# The largest id a row can have: primary keys are PostgreSQL integer columns (PostgreSQL documentation, 8.1.1
+# Integer Types). A larger number in an address or a form names no row, and must not reach the database, which
+# would fail on it (SQLite too, beyond 2**63 - 1) instead of finding nothing.
+MAX_ID = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

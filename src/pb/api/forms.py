@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from pb.db import MAX_ID
 from pb.panels.council import Decision
 from pb.processes.models import PhaseKind
 from pb.processes.services import midnight
@@ -23,8 +24,6 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Offsets past this are refused: a client pages with links.next, not by jumping a billion rows ahead.
 MAX_OFFSET = 1_000_000
-# Ids are 32-bit on PostgreSQL's integer columns; anything larger cannot exist (and must not reach the driver).
-MAX_ID = 2_147_483_647
 MAX_SLUG_LENGTH = 80
 CITY_WIDE = "city"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -14,6 +14,7 @@ from typing import Any
 from pb.api import forms
 from pb.api.recommendations import ANSWERS
 from pb.api.services import API_VERSION, LICENSE
+from pb.db import MAX_ID
 from pb.panels.council import Decision
 from pb.participation.statistics import SMALL_COUNT
 from pb.processes.models import BallotFormat, BudgetRule, PhaseKind, VotingMethod
@@ -491,7 +492,7 @@ def path(name: str, schema: Schema, description: str, example: str | int = 1) ->
     return {**found, "example": example}
 
 
-ID_VALUE: Schema = {"type": "integer", "minimum": 1, "maximum": forms.MAX_ID}
+ID_VALUE: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DISTRICT: Schema = {"anyOf": [{"type": "string", "enum": [forms.CITY_WIDE]}, ID_VALUE]}
 SINCE: Schema = {
     "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],

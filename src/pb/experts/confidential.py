@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.models import User
 from pb.audit.services import record
-from pb.db import utcnow
+from pb.db import MAX_ID, utcnow
 from pb.experts.assignments import OwnInvitation
 from pb.experts.models import (
-    MAX_ID,
     Assignment,
     AssignmentStatus,
     CoordinatorNote,

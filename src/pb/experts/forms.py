@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from pb.db import MAX_ID
 from pb.experts.models import (
-    MAX_ID,
     AvailabilityTime,
     Confidentiality,
     ConsentPurpose,

@@ -28,10 +28,6 @@ from pb.db import Base, UTCDateTime, utcnow
 from pb.i18n import N_
 from pb.processes.models import Multilingual
 
-# Primary keys are 32-bit integers on PostgreSQL: a larger number in a URL or a form names no row, and asking the
-# database for it would fail instead of finding nothing.
-MAX_ID = 2**31 - 1
-
 
 class ConsentPurpose(StrEnum):
     """GDPR Art. 9(2)(a): explicit consent, given and withdrawn per purpose (Art. 7(3): as easy to withdraw)."""

@@ -28,9 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pb.accounts.models import Role, User
 from pb.audit.services import record
-from pb.db import utcnow
+from pb.db import MAX_ID, utcnow
 from pb.experts.models import (
-    MAX_ID,
     Assignment,
     ConsentPurpose,
     ConsentText,

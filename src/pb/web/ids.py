@@ -13,8 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-# The largest value of PostgreSQL's integer type (PostgreSQL documentation, 8.1.1 Integer Types).
-MAX_ID = 2**31 - 1
+from pb.db import MAX_ID
 
 
 def id_in_range(value: int) -> bool:
