@@ -575,12 +575,13 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 def _column_prices(
-    project: _Project, mine: FloatArray, floor: FloatArray
+    project: _Project, mine: FloatArray, floor: FloatArray, compacted: bool = False
 ) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
     """Float prices per point of `project` in every column of `mine` (its supporters' budgets).
 
     `floor` holds per column a price the result cannot be below (as in `_float_price`), or inf where none
-    is known.
+    is known. `compacted`: `project` is a `_live_view`, without supporters who hold nothing in any column;
+    they pay nothing and are short of every price, so the prices are the same, but no column is `rich`.
 
     Returns (prices, unaffordable, unsure, rich): `unaffordable` where the supporters clearly cannot pay the
     cost, `unsure` where the float computation cannot decide (affordability within NEAR of the cost, or no
@@ -597,7 +598,7 @@ def _column_prices(
     ratios = mine if project.unit else mine / project.points[:, None]
     everyone = project.cost_f / project.total_points
     # No supporter short of `cost / total points`: all pay that per point, as in _float_price.
-    rich = todo & (everyone < ratios.min(axis=0) * (1 - NEAR))
+    rich = todo & (everyone < ratios.min(axis=0) * (1 - NEAR)) if not compacted else np.zeros(width, dtype=np.bool_)
     prices[rich] = everyone
     todo &= ~rich
     if not todo.any():
@@ -657,6 +658,40 @@ def _column_prices(
     return prices, unaffordable, unsure, rich
 
 
+def _live_view(project: _Project, dead: BoolArray) -> _Project | None:
+    """`project` without its supporters in `dead` (no money in any column), or None if they are few.
+
+    For `_column_prices` only: such supporters add nothing to any sum of money and are short of every price,
+    so leaving them out changes no price; the view's total points are the others' (a higher, still valid
+    starting price). Where they are many (Warszawa 2024 Mokotów: a fifth of the rows priced in batches) the
+    matrices shrink by as much.
+    """
+    gone = np.take(dead, project.groups)
+    if np.count_nonzero(gone) * _DEAD_SHARE < len(gone):
+        return None
+    keep = ~gone
+    weighted_points = project.weighted_points[keep]
+    return _Project(
+        index=project.index,
+        cost=project.cost,
+        cost_f=project.cost_f,
+        groups=project.groups[keep],
+        points=project.points[keep],
+        weights=project.weights[keep],
+        weighted_points=weighted_points,
+        total_points=float(weighted_points.sum()),
+        unit=project.unit,
+        groups_list=[],
+        points_exact=[],
+        total_exact=0,
+        slot=project.slot,
+    )
+
+
+# A view leaves out a project's penniless supporters once they are at least 1/_DEAD_SHARE of them.
+_DEAD_SHARE = 8
+
+
 def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder) -> list[Run | None]:
     """MES at `start`, `start + 1`, ..., `start + width - 1`, in float64, one column per endowment.
 
@@ -689,6 +724,14 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
     over_budget = float(election.budget) * (1 + NEAR)
     # Affordability lower bounds (valid within a run: budgets only shrink), inf once funded or unaffordable.
     stale = np.repeat(np.array([1.0 / p.total_points for p in projects]).reshape(-1, 1), width, axis=1)
+    # Voter groups with no money left in any column, and per project the view without them (`_live_view`),
+    # with the number of such groups it was made at.
+    dead = np.zeros(len(prepared.weights_exact), dtype=np.bool_)
+    dead_count = 0
+    views: dict[int, tuple[int, _Project | None]] = {}
+    # Each project's place in the tie order (the smallest wins), for settling ties in every column at once.
+    rank = np.empty(len(projects), dtype=np.intp)
+    rank[sorted(range(len(projects)), key=lambda slot: key(projects[slot].index))] = np.arange(len(projects))
     while alive.size:
         columns = alive.size
         best = np.full(columns, math.inf)
@@ -706,7 +749,16 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
                 continue
             project = projects[j]
             floor = stale[j] * project.cost_f
-            price, unaffordable, unsure, rich = _column_prices(project, np.take(budgets, project.groups, axis=0), floor)
+            made, view = views.get(j, (0, None))
+            # Views are remade once 2 % of all groups have run out of money since (a view that keeps some of
+            # them is still exact, they only cost time).
+            if dead_count - made > len(dead) // 50:
+                view = _live_view(project, dead)
+                views[j] = (dead_count, view)
+            priced = view or project
+            price, unaffordable, unsure, rich = _column_prices(
+                priced, np.take(budgets, priced.groups, axis=0), floor, compacted=view is not None
+            )
             rich_now[j] = rich
             rho = price / project.cost_f
             # Where the project was wanted and the float cannot decide, the scalar run would go exact.
@@ -719,48 +771,25 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
         # A second project within NEAR of a column's best is a near-tie: exact arithmetic decides it there.
         candidates = np.isfinite(stale) & (stale <= best * (1 + NEAR))
         near = np.count_nonzero(candidates, axis=0)
-        # Near-ties between projects that every supporter can pay in full are settled by their total points
-        # alone, the same way in every column: settled once per round.
-        settled_rich: dict[tuple[int, ...], tuple[int, TieRecord | None]] = {}
-        for column in np.flatnonzero((near > 1) & ~unsure_column):
-            tied_now = np.flatnonzero(candidates[:, column]).tolist()
-            all_rich = all(j in rich_now and rich_now[j][column] for j in tied_now)
-            if all_rich and tuple(tied_now) in settled_rich:
-                winner[column], record = settled_rich[tuple(tied_now)]
-                if record is not None:
-                    records[int(alive[column])].append(record)
-                continue
-            exact_rho: dict[int, Fraction] = {}
-            for j in tied_now:
-                value = None
-                if j in prices and not math.isnan(prices[j][column]):
-                    found = _Price(float(prices[j][column]), bool(rich_now[j][column]))
-                    if found.rich:
-                        value = projects[j].rich_rho
-                    else:
-                        value = _proven_rho(projects[j], budgets[:, column], zero[:, column], found)
-                if value is None:
-                    break
-                exact_rho[projects[j].index] = value
-            if len(exact_rho) < len(tied_now):
-                unsure_column[column] = True
-                continue
-            lowest = min(exact_rho.values())
-            tied = sorted((index for index, rho in exact_rho.items() if rho == lowest), key=key)
-            winner[column] = next(j for j in tied_now if projects[j].index == tied[0])
-            record = None
-            if len(tied) > 1:
-                run = int(alive[column])
-                # Every column alive has funded one project per round.
-                record = TieRecord(
-                    len(prepared.free) + len(rounds),
-                    tuple(election.projects[i].project_id for i in tied),
-                    election.projects[tied[0]].project_id,
-                    criterion(election, ties, tied[0], tied[1:]),
-                )
-                records[run].append(record)
-            if all_rich:
-                settled_rich[tuple(tied_now)] = (int(winner[column]), record)
+        tie_columns = np.flatnonzero((near > 1) & ~unsure_column)
+        if tie_columns.size:
+            chosen_now, tied_sets = _settle_near_ties(
+                projects, tie_columns, candidates, prices, rich_now, budgets, zero, rank
+            )
+            unsure_column[tie_columns[chosen_now < 0]] = True
+            winner[tie_columns] = np.where(chosen_now < 0, winner[tie_columns], chosen_now)
+            # One record per set of tied projects this round, shared by the columns that met it.
+            shared: dict[tuple[int, ...], TieRecord] = {}
+            for column, tied_slots in tied_sets:
+                if tied_slots not in shared:
+                    tied = sorted((projects[j].index for j in tied_slots), key=key)
+                    shared[tied_slots] = TieRecord(
+                        len(prepared.free) + len(rounds),
+                        tuple(election.projects[i].project_id for i in tied),
+                        election.projects[tied[0]].project_id,
+                        criterion(election, ties, tied[0], tied[1:]),
+                    )
+                records[int(alive[column])].append(shared[tied_slots])
         finished = ~unsure_column & (winner < 0)
         for j in np.unique(winner[~unsure_column & ~finished]):
             project = projects[j]
@@ -772,8 +801,14 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
             price = prices[j] if every else prices[j][in_it]
             ratios = mine if project.unit else mine / project.points[:, None]
             zero[cells] |= ratios < price * (1 - NEAR)
-            budgets[cells] = np.maximum(mine - price[None, :] * project.points[:, None], 0.0)
+            after = np.maximum(mine - price[None, :] * project.points[:, None], 0.0)
+            budgets[cells] = after
             stale[j, in_it] = math.inf
+            if every:
+                # Where every column funded it, the supporters left with nothing in any column.
+                penniless = rows[~after.any(axis=1)]
+                dead_count += penniless.size - int(np.count_nonzero(np.take(dead, penniless)))
+                dead[penniless] = True
         funded = ~unsure_column & ~finished
         won = np.full(len(endowments), -1)
         won[alive[funded]] = winner[funded]
@@ -801,6 +836,65 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
     # Each column decided here counts as one MES run; those given up are counted when mes_run recomputes them.
     prepared.runs += width - int(given_up[:width].sum())
     return runs
+
+
+def _settle_near_ties(
+    projects: list[_Project],
+    tie_columns: IntArray,
+    candidates: BoolArray,
+    prices: dict[int, FloatArray],
+    rich_now: dict[int, BoolArray],
+    budgets: FloatArray,
+    zero: BoolArray,
+    rank: IntArray,
+) -> tuple[IntArray, list[tuple[int, tuple[int, ...]]]]:
+    """The winner of each batch column in `tie_columns`, where several projects are within NEAR of the best.
+
+    Exact affordabilities decide, where the float computation proves them (as `_exact_rho` without the exact
+    replay): rho = 1 / (points of the supporters who pay), for a project every supporter pays in full
+    (`rich`: all its points) or one whose short supporters provably hold exactly nothing (`_proven_rho`).
+    The lowest rho, i.e. the most paying points, wins; among equals, the tie order (`rank`). A column where
+    any candidate's rho is not proven gets -1: the caller gives it up, and `mes_run` decides it exactly.
+    Paying points are integers below 2**52 (else unproven), exact in float64.
+
+    Returns the winners (slots, -1 where unsure) and, for each column that resolved an exact tie, the slots
+    of the tied projects.
+    """
+    among = candidates[:, tie_columns]
+    involved = np.flatnonzero(among.any(axis=1))
+    paying = np.zeros((len(involved), len(tie_columns)))
+    for row, j in enumerate(involved.tolist()):
+        project = projects[j]
+        if j not in prices or not isinstance(project.total_exact, int) or project.total_points >= 2.0**52:
+            continue
+        mask = among[j]
+        cols = tie_columns[mask]
+        price = prices[j][cols]
+        rich = rich_now[j][cols]
+        value = np.where(rich, float(project.total_exact), 0.0)
+        other = ~rich & ~np.isnan(price)
+        if other.any():
+            cells = np.ix_(project.groups, cols[other])
+            mine = budgets[cells]
+            ratios = mine if project.unit else mine / project.points[:, None]
+            level = price[other]
+            short = ratios < level
+            proven = ~(short & ~zero[cells]).any(axis=0) & ~(~short & (ratios < level * (1 + NEAR))).any(axis=0)
+            # Integer-valued float sums below 2**52 are exact.
+            paid = float(project.total_exact) - np.rint(project.weighted_points @ short)
+            value[other] = np.where(proven & (paid > 0), paid, 0.0)
+        paying[row, mask] = value
+    competing = among[involved]
+    unproven = (competing & (paying <= 0)).any(axis=0)
+    scored = np.where(competing, paying, -1.0)
+    at_top = competing & (scored == scored.max(axis=0))
+    order = np.where(at_top, rank[involved][:, None], len(projects))
+    chosen = np.where(unproven, -1, involved[order.argmin(axis=0)])
+    tied_sets = [
+        (int(tie_columns[t]), tuple(involved[at_top[:, t]].tolist()))
+        for t in np.flatnonzero(~unproven & (np.count_nonzero(at_top, axis=0) > 1))
+    ]
+    return chosen, tied_sets
 
 
 def _exact_rho(project: _Project, price: _Price, exact_now: Callable[[], _Exact]) -> Fraction:
@@ -900,16 +994,32 @@ def _outcomes(prepared: Prepared, start: Fraction, ties: TieOrder, limit: int, s
         batch = _batch_width(prepared, min(width, left - 1)) if misses >= _LONG_STRETCH else 0
         if batch <= 0:
             continue
-        # A batch ends early at a run that overspends: the completion ends there.
-        columns = _batch_runs(prepared, endowment + 1, batch, ties)
-        for offset, column in enumerate(columns):
-            yield column or mes_run(prepared, endowment + 1 + offset, ties)
-        endowment, left = endowment + 1 + len(columns), left - 1 - len(columns)
-        width = min(2 * width, _BATCH_WIDTHS[1])
-        if left <= 0:
-            return
+        while batch > 0:
+            # A batch ends early at a run that overspends: the completion ends there.
+            columns: list[Run] = []
+            for offset, column in enumerate(_batch_runs(prepared, endowment + 1, batch, ties)):
+                columns.append(column or mes_run(prepared, endowment + 1 + offset, ties))
+                yield columns[-1]
+            endowment, left = endowment + len(columns), left - len(columns)
+            width = min(2 * width, _BATCH_WIDTHS[1])
+            if left <= 1:
+                return
+            # While the order keeps changing within the batch, a probe would fail: the next batch follows at
+            # once. Once the last columns agree, a stretch may have begun, and probes take over from a run.
+            stretch = _trailing_stretch(columns)
+            batch = 0 if stretch >= 2 * _LONG_STRETCH else _batch_width(prepared, min(width, left - 1))
+        reach = max(reach, stretch)
+        endowment, left = endowment + 1, left - 1
         run = mes_run(prepared, endowment, ties)
         yield run
+
+
+def _trailing_stretch(runs: list[Run]) -> int:
+    """How many runs at the end of `runs` select the same projects in the same order."""
+    count = 1
+    while count < len(runs) and runs[-count - 1].selected == runs[-1].selected:
+        count += 1
+    return count
 
 
 def _next_reach(run: Run, probe: Run, distance: int) -> int:
