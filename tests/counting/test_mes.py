@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
+import pytest
+
+from pb.counting import mes as mes_module
 from pb.counting.election import Election
 from pb.counting.mes import (
     _batch_runs,
@@ -16,6 +20,8 @@ from pb.counting.mes import (
     mes_run,
     prepare,
 )
+from pb.counting.pabulib import read_pabulib
+from tests.counting.conftest import LOCAL_PABULIB
 
 # Budget 100, four voters with 25 each. C (50) is approved by all four and costs each 12.50; A (60) by the
 # first three, who then hold 3 x 12.50 < 60; B (40) by the fourth alone, who never holds 40.
@@ -169,6 +175,41 @@ def test_a_batch_of_endowments_decides_each_as_its_own_run_would() -> None:
     # batch computes no endowment beyond it.
     assert [len(run.selected) for run in batch if run] == [1] * 8 + [2]
     assert batch[-1] is not None and batch[-1].cost > FOUR.budget
+
+
+@pytest.mark.parametrize("stem", ["Netherlands_Assen_2024", "Switzerland_Zurich_S5"])
+@pytest.mark.parametrize("ties", ["default", "pabutools"])
+def test_every_batch_column_of_a_real_election_is_the_run_at_its_endowment(
+    stem: str, ties: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both files make batches leave out penniless supporters (`_live_view`) and settle near-ties in all
+    # columns at once (`_settle_near_ties`); each column must still select, spend and report ties exactly as
+    # a separate run does.
+    election = Election.from_pabulib(read_pabulib(LOCAL_PABULIB / f"{stem}.pb"))
+    prepared = prepare(election)
+    used: dict[str, int] = {"views": 0, "tie sets": 0}
+    live_view, settle = mes_module._live_view, mes_module._settle_near_ties
+
+    def counting_view(*args):  # type: ignore[no-untyped-def]
+        view, penniless = live_view(*args)
+        used["views"] += view is not None
+        return view, penniless
+
+    def counting_settle(*args):  # type: ignore[no-untyped-def]
+        chosen, tied_sets = settle(*args)
+        used["tie sets"] += len(tied_sets)
+        return chosen, tied_sets
+
+    monkeypatch.setattr(mes_module, "_live_view", counting_view)
+    monkeypatch.setattr(mes_module, "_settle_near_ties", counting_settle)
+    start = Fraction(math.floor(Fraction(election.budget) / election.n_voters))
+    for shift in (0, 40, 200):
+        for offset, column in enumerate(_batch_runs(prepared, start + shift, 32, ties)):  # type: ignore[arg-type]
+            alone = mes_run(prepared, start + shift + offset, ties)  # type: ignore[arg-type]
+            assert column is not None
+            assert (column.selected, column.cost, column.ties) == (alone.selected, alone.cost, alone.ties)
+    assert used["views"] > 0
+    assert used["tie sets"] > 0
 
 
 def test_a_batch_resolves_a_tie_of_fully_paid_projects_exactly_and_reports_it() -> None:

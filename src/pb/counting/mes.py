@@ -575,13 +575,14 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 def _column_prices(
-    project: _Project, mine: FloatArray, floor: FloatArray, compacted: bool = False
+    project: _Project, mine: FloatArray, floor: FloatArray, penniless: bool = False
 ) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
     """Float prices per point of `project` in every column of `mine` (its supporters' budgets).
 
     `floor` holds per column a price the result cannot be below (as in `_float_price`), or inf where none
-    is known. `compacted`: `project` is a `_live_view`, without supporters who hold nothing in any column;
-    they pay nothing and are short of every price, so the prices are the same, but no column is `rich`.
+    is known. `penniless`: some supporters hold nothing in any column (`project` may be a `_live_view`
+    without them: they pay nothing and are short of every price, so the prices are the same); then no
+    column is `rich`.
 
     Returns (prices, unaffordable, unsure, rich): `unaffordable` where the supporters clearly cannot pay the
     cost, `unsure` where the float computation cannot decide (affordability within NEAR of the cost, or no
@@ -598,7 +599,7 @@ def _column_prices(
     ratios = mine if project.unit else mine / project.points[:, None]
     everyone = project.cost_f / project.total_points
     # No supporter short of `cost / total points`: all pay that per point, as in _float_price.
-    rich = todo & (everyone < ratios.min(axis=0) * (1 - NEAR)) if not compacted else np.zeros(width, dtype=np.bool_)
+    rich = np.zeros(width, dtype=np.bool_) if penniless else todo & (everyone < ratios.min(axis=0) * (1 - NEAR))
     prices[rich] = everyone
     todo &= ~rich
     if not todo.any():
@@ -658,8 +659,9 @@ def _column_prices(
     return prices, unaffordable, unsure, rich
 
 
-def _live_view(project: _Project, dead: BoolArray) -> _Project | None:
-    """`project` without its supporters in `dead` (no money in any column), or None if they are few.
+def _live_view(project: _Project, dead: BoolArray) -> tuple[_Project | None, bool]:
+    """`project` without its supporters in `dead` (no money in any column), or None if they are few; and
+    whether it has any such supporter (then no column is `rich`, and `_column_prices` need not look).
 
     For `_column_prices` only: such supporters add nothing to any sum of money and are short of every price,
     so leaving them out changes no price; the view's total points are the others' (a higher, still valid
@@ -667,11 +669,12 @@ def _live_view(project: _Project, dead: BoolArray) -> _Project | None:
     matrices shrink by as much.
     """
     gone = np.take(dead, project.groups)
-    if np.count_nonzero(gone) * _DEAD_SHARE < len(gone):
-        return None
+    count = np.count_nonzero(gone)
+    if count * _DEAD_SHARE < len(gone):
+        return None, bool(count > 0)
     keep = ~gone
     weighted_points = project.weighted_points[keep]
-    return _Project(
+    view = _Project(
         index=project.index,
         cost=project.cost,
         cost_f=project.cost_f,
@@ -686,6 +689,7 @@ def _live_view(project: _Project, dead: BoolArray) -> _Project | None:
         total_exact=0,
         slot=project.slot,
     )
+    return view, True
 
 
 # A view leaves out a project's penniless supporters once they are at least 1/_DEAD_SHARE of them.
@@ -728,7 +732,7 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
     # with the number of such groups it was made at.
     dead = np.zeros(len(prepared.weights_exact), dtype=np.bool_)
     dead_count = 0
-    views: dict[int, tuple[int, _Project | None]] = {}
+    views: dict[int, tuple[int, _Project | None, bool]] = {}
     # Each project's place in the tie order (the smallest wins), for settling ties in every column at once.
     rank = np.empty(len(projects), dtype=np.intp)
     rank[sorted(range(len(projects)), key=lambda slot: key(projects[slot].index))] = np.arange(len(projects))
@@ -749,15 +753,15 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
                 continue
             project = projects[j]
             floor = stale[j] * project.cost_f
-            made, view = views.get(j, (0, None))
+            made, view, penniless = views.get(j, (0, None, False))
             # Views are remade once 2 % of all groups have run out of money since (a view that keeps some of
             # them is still exact, they only cost time).
             if dead_count - made > len(dead) // 50:
-                view = _live_view(project, dead)
-                views[j] = (dead_count, view)
+                view, penniless = _live_view(project, dead)
+                views[j] = (dead_count, view, penniless)
             priced = view or project
             price, unaffordable, unsure, rich = _column_prices(
-                priced, np.take(budgets, priced.groups, axis=0), floor, compacted=view is not None
+                priced, np.take(budgets, priced.groups, axis=0), floor, penniless=penniless
             )
             rich_now[j] = rich
             rho = price / project.cost_f
