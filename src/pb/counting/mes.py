@@ -31,7 +31,10 @@ Batches. Where the order of selection changes at about every second step (Toulou
 failing), the completions take the following endowments from `_batch_runs`, which runs MES for up to 256
 consecutive endowments at once, one column of budgets per endowment, each column deciding as its own float
 run would; a column that meets a near-tie it cannot settle exactly (only ties of projects whose affordability
-is proven exact, as in `_exact_rho`, are settled there) is recomputed by `mes_run`.
+is proven exact, as in `_exact_rho`, are settled there, in all columns at once) is recomputed by `mes_run`.
+While the order keeps changing within a batch the next batch follows at once; probes resume when a batch
+ends on a stretch of equal outcomes. Supporters with no money left in any column are left out of the
+matrices a batch prices (`_live_view`).
 
 Completions (see rules.py and /work/shared/pabulib/README.md, "Conventions that change outcomes"):
 - `mes_add1_es` (pb's default; equalshares.net's published code, "exhaustive" + "integral"): start at
