@@ -26,6 +26,18 @@ def test_it_stops_at_the_first_project_that_does_not_fit() -> None:
     assert outcome.ties[0].tied == ("A", "B")
 
 
+def test_projects_reaching_the_same_load_by_different_histories_are_an_exact_tie() -> None:
+    # A (cost 3, thirty supporters) is bought at load 1/10. Then B (cost 6, the same thirty, who carry 1/10
+    # each) and C (cost 3, ten others, who carry nothing) both reach load 3/10 exactly: both pass the float
+    # filter, the exact loads tie, and the default order takes the cheaper C.
+    ballots = [["A", "B"]] * 30 + [["C"]] * 10
+    outcome = phragmen(Election.build(100, {"A": 3, "B": 6, "C": 3}, ballots))
+    assert outcome.selected == ("A", "C", "B")
+    assert [(tie.step, tie.tied, tie.chosen, tie.criterion) for tie in outcome.ties] == [
+        (1, ("C", "B"), "C", "lower cost")
+    ]
+
+
 def test_it_refuses_cumulative_ballots() -> None:
     election = Election.build(50, {"A": 30}, [{"A": 2}], vote_type="cumulative")
     with pytest.raises(ValueError, match="approval"):
