@@ -821,9 +821,9 @@ def _batch_runs(prepared: Prepared, start: Fraction, width: int, ties: TieOrder)
             stale[j, in_it] = math.inf
             if every:
                 # Where every column funded it, the supporters left with nothing in any column.
-                penniless = rows[~after.any(axis=1)]
-                dead_count += penniless.size - int(np.count_nonzero(np.take(dead, penniless)))
-                dead[penniless] = True
+                emptied = rows[~after.any(axis=1)]
+                dead_count += emptied.size - int(np.count_nonzero(np.take(dead, emptied)))
+                dead[emptied] = True
         funded = ~unsure_column & ~finished
         won = np.full(len(endowments), -1)
         won[alive[funded]] = winner[funded]
@@ -896,8 +896,8 @@ def _settle_near_ties(
             short = ratios < level
             proven = ~(short & ~zero[cells]).any(axis=0) & ~(~short & (ratios < level * (1 + NEAR))).any(axis=0)
             # Integer-valued float sums below 2**52 are exact.
-            paid = float(project.total_exact) - np.rint(project.weighted_points @ short)
-            value[other] = np.where(proven & (paid > 0), paid, 0.0)
+            points_paying = float(project.total_exact) - np.rint(project.weighted_points @ short)
+            value[other] = np.where(proven & (points_paying > 0), points_paying, 0.0)
         paying[row, mask] = value
     competing = among[involved]
     unproven = (competing & (paying <= 0)).any(axis=0)
