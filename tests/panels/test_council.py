@@ -104,6 +104,33 @@ def test_progress_reports_show_on_the_public_page_and_reach_the_members_by_email
     assert len(logged) == 2
 
 
+def test_an_answer_changed_after_publishing_reaches_the_members_and_an_unchanged_one_does_not(
+    client: FormClient, db: Session, mailbox: Mailbox
+) -> None:
+    work, ids = final_panel(db)
+    add_persona(db, VALTTERI)
+    log_in_in_english(client, VALTTERI)
+    response_of = f"/council/panels/{work.panel.id}/recommendations/{ids[0]}/response"
+    for recommendation_id in ids:
+        client.submit(f"/council/panels/{work.panel.id}/recommendations/{recommendation_id}/response", ANSWER)
+    client.submit(f"/council/panels/{work.panel.id}/publish")
+    assert len(mailbox.to(SIXTEN.email)) == 1
+
+    # Saving the same answer again tells the members nothing new.
+    assert client.submit(response_of, ANSWER).status_code == 303
+    assert len(mailbox.to(SIXTEN.email)) == 1
+    changed = ANSWER | {"decision": "accepted", "reasoning": "Penkit ja puut toteutetaan kaikki."}
+    response = client.submit(response_of, changed)
+
+    assert response.status_code == 303
+    assert "The changed response is public. 1 members were emailed" in client.get(response.headers["location"]).text
+    # Sixten hears of it in Swedish, with the recommendation and its new answer.
+    message = mailbox.last_to(SIXTEN.email)
+    assert len(mailbox.to(SIXTEN.email)) == 2 and message["Content-Language"] == "sv"
+    assert "Penkkejä torille" in message.get_content() and "Penkit ja puut toteutetaan kaikki." in message.get_content()
+    assert "Penkit ja puut toteutetaan kaikki." in client.get("/panels/raati-2026?lang=en").text
+
+
 def test_the_published_answer_reaches_every_member_at_the_address_they_registered_with(
     client: FormClient, db: Session, database_url: str, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -112,6 +112,47 @@ async def save_response(
     return response
 
 
+async def answer(
+    db: AsyncSession,
+    mailer: Mailer,
+    settings: Settings,
+    actor: User,
+    panel: Panel,
+    recommendation: PanelRecommendation,
+    form: ResponseForm,
+    address: str,
+) -> Published | None:
+    """Saves the answer to one recommendation. Once the answers are public, a changed answer is public at once, so
+    the members get it by email, as they get progress reports (OECD 2020 principle 2, Accountability). None: nobody
+    was emailed now (not published yet, or the answer is the same as before)."""
+    existing = await db.scalar(select(CouncilResponse).where(CouncilResponse.recommendation_id == recommendation.id))
+    earlier = _terms(existing) if existing is not None else None
+    response = await save_response(db, actor, panel, recommendation, form, address)
+    if panel.response_published_at is None or earlier == _terms(response):
+        return None
+    return await _email_members(
+        db,
+        mailer,
+        settings,
+        panel,
+        CHANGED_SUBJECT,
+        "panels/email/changed.txt",
+        recommendation=recommendation,
+        response=response,
+    )
+
+
+def _terms(response: CouncilResponse) -> tuple[object, ...]:
+    """What the members are told of an answer."""
+    return (
+        response.decision,
+        response.reasoning,
+        response.responsible_body,
+        response.deadline,
+        response.decision_reference,
+    )
+
+
 async def add_update(
     db: AsyncSession, actor: User, panel: Panel, response: CouncilResponse, on: date, text: str, address: str
 ) -> None:
@@ -136,6 +177,7 @@ class Published:
 
 RESPONSE_SUBJECT = N_("The council has answered the panel's recommendations")
 PROGRESS_SUBJECT = N_("Progress on the council's answer to the panel's recommendations")
+CHANGED_SUBJECT = N_("The council has changed its answer to a recommendation of the panel")
 
 
 async def _email_members(

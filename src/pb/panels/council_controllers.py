@@ -100,6 +100,7 @@ class CouncilController(Controller):
         panel_id: FromPath[int],
         recommendation_id: FromPath[int],
         db: NamedDependency[AsyncSession],
+        services: NamedDependency[Services],
     ) -> Template | Redirect:
         found, item = await self._recommendation(db, panel_id, recommendation_id)
         _ = translator(request)
@@ -107,8 +108,14 @@ class CouncilController(Controller):
         form, errors = work_forms.parse_response(data, _)
         if form is None:
             return await self._page(db, found, item, status=422, response_form=data, response_errors=errors)
-        await council.save_response(db, signed_in(request), found, item, form, client_address(request))
-        flash(request, _("The response has been saved."))
+        outcome = await council.answer(
+            db, services.mailer, services.settings, signed_in(request), found, item, form, client_address(request)
+        )
+        if outcome is None:
+            flash(request, _("The response has been saved."))
+        else:
+            message = _("The changed response is public. %(emailed)s members were emailed; %(unreached)s could not be.")
+            flash(request, message % {"emailed": outcome.emailed, "unreached": outcome.unreached})
         return see_other(f"{BASE}/{found.id}")
 
     @post("/{panel_id:int}/recommendations/{recommendation_id:int}/updates")
