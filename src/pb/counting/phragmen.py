@@ -23,8 +23,9 @@ from pb.counting.election import Election, Outcome, TieRecord
 from pb.counting.pabulib import Number
 from pb.counting.ties import TieOrder, criterion, tie_key
 
-# Relative distance within which a float load may hide an exact tie or a lower exact load: the float loads
-# carry relative errors of a few ulps per sum (about 1e-13 for any real election).
+# Relative distance within which a float load may hide an exact tie or a lower exact load. A float load sums
+# positive terms, each within 2**-53 of its exact value, so its relative error is at most (voter groups + 2)
+# x 2**-53: under 2e-11 even for Wrocław 2015's 131,778 voters.
 NEAR = 1e-9
 
 
