@@ -76,7 +76,24 @@ async def responses_of(db: AsyncSession, panel: Panel) -> dict[int, CouncilRespo
 async def save_response(
     db: AsyncSession, actor: User, panel: Panel, recommendation: PanelRecommendation, form: ResponseForm, address: str
 ) -> CouncilResponse:
-    response = await db.scalar(select(CouncilResponse).where(CouncilResponse.recommendation_id == recommendation.id))
+    existing = await _response_to(db, recommendation)
+    return await _store(db, actor, panel, recommendation, existing, form, address)
+
+
+async def _response_to(db: AsyncSession, recommendation: PanelRecommendation) -> CouncilResponse | None:
+    return await db.scalar(select(CouncilResponse).where(CouncilResponse.recommendation_id == recommendation.id))
+
+
+async def _store(
+    db: AsyncSession,
+    actor: User,
+    panel: Panel,
+    recommendation: PanelRecommendation,
+    response: CouncilResponse | None,
+    form: ResponseForm,
+    address: str,
+) -> CouncilResponse:
+    """Records `form` as the answer to `recommendation`, over `response`, its earlier answer if any."""
     before = None
     if response is None:
         response = CouncilResponse(recommendation_id=recommendation.id, updates=[])
@@ -125,9 +142,9 @@ async def answer(
     """Saves the answer to one recommendation. Once the answers are public, a changed answer is public at once, so
     the members get it by email, as they get progress reports (OECD 2020 principle 2, Accountability). None: nobody
     was emailed now (not published yet, or the answer is the same as before)."""
-    existing = await db.scalar(select(CouncilResponse).where(CouncilResponse.recommendation_id == recommendation.id))
+    existing = await _response_to(db, recommendation)
     earlier = _terms(existing) if existing is not None else None
-    response = await save_response(db, actor, panel, recommendation, form, address)
+    response = await _store(db, actor, panel, recommendation, existing, form, address)
     if panel.response_published_at is None or earlier == _terms(response):
         return None
     return await _email_members(
